@@ -1,0 +1,17 @@
+"""resumatch entry point: routes pages; the admin page is listed only once unlocked."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ui import access
+
+st.set_page_config(page_title="resumatch", page_icon=":material/compare_arrows:", layout="wide")
+
+pages = [st.Page("pages/match.py", title="Match", icon=":material/compare_arrows:", default=True)]
+if access.admin_visible():
+    pages.append(st.Page("pages/admin.py", title="Admin", icon=":material/admin_panel_settings:"))
+
+navigation = st.navigation(pages)
+access.sidebar_login()
+navigation.run()

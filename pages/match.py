@@ -1,0 +1,138 @@
+"""Match page: resumes and job descriptions in; rankings, heatmap, pair view, export out."""
+
+from __future__ import annotations
+
+import plotly.express as px
+import streamlit as st
+
+from resumatch.matching import candidates_for_job, jobs_for_candidate, matrix_frame
+from resumatch.pipeline import MatchResult, export_rankings, match
+from ui import cache, inputs, pair_view, sidebar
+
+RESULT_KEY = "match_result"
+HEATMAP_MAX_ROWS = 150
+
+settings = cache.settings()
+sidebar.render_model_info()
+
+st.title("Match resumes to jobs")
+st.caption("Upload or paste resumes and job descriptions, then rank. Scores are cosine "
+           "similarities of sentence embeddings (higher is a closer match).")
+
+if st.button("Load sample data", help="12 fictional resumes and 4 job descriptions"):
+    st.session_state["use_samples"] = True
+    st.session_state["rank_now"] = True
+
+samples = inputs.sample_documents() if st.session_state.get("use_samples") else ([], [])
+if st.session_state.get("use_samples"):
+    st.info(f"Sample data loaded: {len(samples[0])} resumes, {len(samples[1])} jobs.")
+
+left, right = st.columns(2)
+with left:
+    st.subheader("Resumes")
+    resume_files = st.file_uploader("Upload resumes", type=inputs.UPLOAD_TYPES,
+                                    accept_multiple_files=True, key="resume_files",
+                                    help="TXT, MD, PDF, DOCX, or CSV with one resume per row")
+    with st.expander("…or paste resume text"):
+        resume_pasted = inputs.paste_boxes("resume", "Resume")
+with right:
+    st.subheader("Job descriptions")
+    job_files = st.file_uploader("Upload job descriptions", type=inputs.UPLOAD_TYPES,
+                                 accept_multiple_files=True, key="job_files",
+                                 help="TXT, MD, PDF, DOCX, or CSV with one job per row")
+    with st.expander("…or paste job description text"):
+        job_pasted = inputs.paste_boxes("job", "Job")
+
+if st.button("Rank candidates", type="primary") or st.session_state.pop("rank_now", False):
+    resumes = inputs.collect(resume_files, resume_pasted, samples[0], settings.max_upload_bytes)
+    jobs = inputs.collect(job_files, job_pasted, samples[1], settings.max_upload_bytes)
+    st.session_state["read_problems"] = [str(e) for e in resumes.errors + jobs.errors]
+    st.session_state["read_notes"] = resumes.notes + jobs.notes
+    st.session_state.pop(RESULT_KEY, None)
+    if not resumes.docs or not jobs.docs:
+        missing = "resume" if not resumes.docs else "job description"
+        st.session_state["read_problems"].append(f"No readable {missing} yet: add at least one.")
+    else:
+        bar = st.progress(0.0, text="Embedding…")
+
+        def progress(done: int, total: int, note: str) -> None:
+            bar.progress(min(done / max(total, 1), 1.0), text=f"{note}: {done}/{total} documents")
+
+        st.session_state[RESULT_KEY] = match(resumes.docs, jobs.docs, cache.embedder(),
+                                             progress)
+        bar.empty()
+
+problems = st.session_state.get("read_problems", [])
+if problems:
+    st.error(f"{len(problems)} file(s) could not be used; the rest were ranked.")
+    for problem in problems:
+        st.text(f"• {problem}")
+for note in st.session_state.get("read_notes", []):
+    st.caption(f"Duplicate skipped — {note}")
+
+result: MatchResult | None = st.session_state.get(RESULT_KEY)
+if result is None:
+    st.stop()
+
+st.divider()
+st.subheader(f"Results — {len(result.resumes)} resumes × {len(result.jobs)} jobs")
+st.caption(f"Scored with model version `{result.model_id}`.")
+
+by_job, by_candidate, heatmap, export = st.tabs(
+    ["Ranked by job", "Ranked by candidate", "Heatmap", "Export"])
+
+
+def choose_pair(resume: str, job: str) -> None:
+    st.session_state["pair_resume"] = resume
+    st.session_state["pair_job"] = job
+
+
+with by_job:
+    job = st.selectbox("Job", result.job_names, key="rank_job")
+    table = candidates_for_job(result.table, job)[["rank", "resume", "score"]]
+    event = st.dataframe(table, hide_index=True, on_select="rerun",
+                         selection_mode="single-row", key="job_table", width="stretch")
+    if event.selection.rows:
+        choose_pair(table.iloc[event.selection.rows[0]]["resume"], job)
+    st.caption("Select a row to open the pair view below.")
+
+with by_candidate:
+    resume = st.selectbox("Candidate", result.resume_names, key="rank_resume")
+    table = jobs_for_candidate(result.table, resume)[["job_rank", "job", "score"]]
+    event = st.dataframe(table.rename(columns={"job_rank": "rank"}), hide_index=True,
+                         on_select="rerun", selection_mode="single-row",
+                         key="candidate_table", width="stretch")
+    if event.selection.rows:
+        choose_pair(resume, table.iloc[event.selection.rows[0]]["job"])
+
+with heatmap:
+    frame = matrix_frame(result.scores, result.resume_names, result.job_names)
+    if len(frame) > HEATMAP_MAX_ROWS:
+        frame = frame.loc[frame.max(axis=1).sort_values(ascending=False).index[:HEATMAP_MAX_ROWS]]
+        st.caption(f"Showing the {HEATMAP_MAX_ROWS} resumes with the highest best score.")
+    figure = px.imshow(frame, text_auto=".2f", aspect="auto", color_continuous_scale="Blues",
+                       labels={"x": "Job", "y": "Resume", "color": "Cosine"})
+    figure.update_layout(height=max(320, 28 * len(frame) + 120),
+                         margin={"l": 10, "r": 10, "t": 30, "b": 10})
+    st.plotly_chart(figure, width="stretch", key="heatmap")
+    st.caption("Hover a cell for its score. To drill into a pair, select it in a ranked "
+               "table or below.")
+
+with export:
+    st.download_button("Download rankings (CSV)", export_rankings(result),
+                       file_name="matches.csv", mime="text/csv", key="download_rankings")
+    st.download_button("Download score matrix (CSV)",
+                       matrix_frame(result.scores, result.resume_names,
+                                    result.job_names).to_csv(index_label="resume"),
+                       file_name="score_matrix.csv", mime="text/csv", key="download_matrix")
+
+st.divider()
+st.subheader("Pair view")
+if st.session_state.get("pair_resume") not in result.resume_names:
+    st.session_state["pair_resume"] = result.resume_names[0]
+if st.session_state.get("pair_job") not in result.job_names:
+    st.session_state["pair_job"] = result.job_names[0]
+pick_resume, pick_job = st.columns(2)
+pair_resume = pick_resume.selectbox("Candidate", result.resume_names, key="pair_resume")
+pair_job = pick_job.selectbox("Job", result.job_names, key="pair_job")
+pair_view.render(result, pair_resume, pair_job)

@@ -1,0 +1,1 @@
+"""Streamlit-side helpers shared by the pages (the core package never imports streamlit)."""

@@ -1,0 +1,55 @@
+"""The one home of Streamlit caching: settings, store, registry and loaded encoders."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from resumatch.config import Settings
+from resumatch.embedding import Embedder, Encoder
+from resumatch.pipeline import DEFAULT_CHUNKING, load_encoder, open_registry, open_store
+from resumatch.registry import ModelRegistry, ModelVersion
+from resumatch.store import Store
+
+
+def settings() -> Settings:
+    """Settings from the environment, read on every run (cheap, and tests can change it)."""
+    return Settings.from_env()
+
+
+@st.cache_resource(show_spinner=False)
+def _store(path: str) -> Store:
+    return open_store(Settings(data_dir=settings().data_dir))
+
+
+def store() -> Store:
+    """The SQLite store of the configured data directory (one per process)."""
+    return _store(str(settings().db_path))
+
+
+def registry() -> ModelRegistry:
+    return open_registry(settings(), store())
+
+
+def active_version() -> ModelVersion:
+    return registry().active()
+
+
+@st.cache_resource(show_spinner="Loading the model…", max_entries=4)
+def _encoder(version_id: str, path: str, backend: str) -> Encoder:
+    return load_encoder(registry().get(version_id), settings())
+
+
+def encoder(version: ModelVersion | None = None) -> Encoder:
+    """The encoder for a model version (default: active), loaded once per process."""
+    version = version or active_version()
+    return _encoder(version.id, str(version.path), settings().backend)
+
+
+def embedder(version: ModelVersion | None = None) -> Embedder:
+    """An embedder over the cached encoder and the store's embedding cache."""
+    return Embedder(encoder(version), store(), DEFAULT_CHUNKING)
+
+
+def clear_model_cache() -> None:
+    """Drop loaded encoders, e.g. after a promotion, so pages score with the new model."""
+    _encoder.clear()

@@ -1,0 +1,76 @@
+"""Widgets that collect resumes and job descriptions: uploads, pasted text, samples."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import streamlit as st
+
+from resumatch.documents import (
+    Document,
+    ReadError,
+    dedupe,
+    documents_from_text,
+    read_bytes,
+    read_files,
+    too_large_message,
+)
+
+ASSETS = Path(__file__).resolve().parent.parent / "assets"
+UPLOAD_TYPES = ["txt", "md", "pdf", "docx", "csv"]
+
+
+@dataclass
+class Collected:
+    """Documents gathered from one side of the form, with what went wrong."""
+
+    docs: list[Document] = field(default_factory=list)
+    errors: list[ReadError] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def sample_documents() -> tuple[list[Document], list[Document]]:
+    """The fictional resumes and job descriptions that ship in ``assets/``."""
+    resumes, _ = read_files([ASSETS / "sample_resumes"])
+    jobs, _ = read_files([ASSETS / "sample_jobs"])
+    return resumes, jobs
+
+
+def paste_boxes(side: str, label: str) -> list[tuple[str, str]]:
+    """A growing list of name + text boxes; returns what was typed."""
+    count_key = f"{side}_paste_count"
+    st.session_state.setdefault(count_key, 1)
+    pasted = []
+    for i in range(st.session_state[count_key]):
+        name = st.text_input(f"{label} {i + 1} name", key=f"{side}_paste_name_{i}",
+                             placeholder=f"{label} {i + 1}")
+        text = st.text_area(f"{label} {i + 1} text", key=f"{side}_paste_text_{i}", height=120,
+                            placeholder="Paste the text here")
+        pasted.append((name or f"pasted {label.lower()} {i + 1}", text))
+    if st.button(f"Add another {label.lower()}", key=f"{side}_paste_add"):
+        st.session_state[count_key] += 1
+        st.rerun()
+    return pasted
+
+
+def read_uploads(files: list, max_bytes: int) -> tuple[list[Document], list[ReadError]]:
+    """Read uploaded files; oversized ones are refused before their bytes are read."""
+    docs: list[Document] = []
+    errors: list[ReadError] = []
+    for upload in files or []:
+        if upload.size > max_bytes:
+            errors.append(ReadError(upload.name, too_large_message(upload.size, max_bytes)))
+            continue
+        got, failed = read_bytes(upload.name, upload.getvalue())
+        docs.extend(got)
+        errors.extend(failed)
+    return docs, errors
+
+
+def collect(files: list, pasted: list[tuple[str, str]], samples: list[Document],
+            max_bytes: int) -> Collected:
+    """All documents of one side: samples, uploads and pasted text, deduplicated."""
+    uploaded, errors = read_uploads(files, max_bytes)
+    docs, notes = dedupe(samples + uploaded + documents_from_text(pasted))
+    return Collected(docs=docs, errors=errors, notes=notes)
