@@ -7,7 +7,7 @@ import streamlit as st
 
 from resumatch.matching import candidates_for_job, jobs_for_candidate, matrix_frame
 from resumatch.pipeline import MatchResult, export_rankings, match
-from ui import cache, inputs, pair_view, sidebar
+from ui import cache, compare_view, inputs, pair_view, sidebar
 
 RESULT_KEY = "match_result"
 HEATMAP_MAX_ROWS = 150
@@ -136,3 +136,6 @@ pick_resume, pick_job = st.columns(2)
 pair_resume = pick_resume.selectbox("Candidate", result.resume_names, key="pair_resume")
 pair_job = pick_job.selectbox("Job", result.job_names, key="pair_job")
 pair_view.render(result, pair_resume, pair_job)
+
+st.divider()
+compare_view.render(result)
