@@ -31,7 +31,8 @@ chromium:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 
 run: install
-	$(PY) -m streamlit run app.py --server.port $(PORT)
+	$(PY) -m streamlit run app.py --server.port $(PORT) \
+	  --server.maxUploadSize $${RESUMATCH_MAX_UPLOAD_MB:-20}
 
 lint: $(VENV)/.installed-dev
 	$(PY) -m ruff check .
