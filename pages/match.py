@@ -6,8 +6,17 @@ import plotly.express as px
 import streamlit as st
 
 from resumatch.matching import candidates_for_job, jobs_for_candidate, matrix_frame
-from resumatch.pipeline import MatchResult, export_rankings, match
-from ui import cache, compare_view, inputs, pair_view, sidebar
+from resumatch.pipeline import MatchResult, match
+from ui import (
+    audit_panel,
+    blind,
+    cache,
+    compare_view,
+    inputs,
+    pair_view,
+    shortlist_sidebar,
+    sidebar,
+)
 
 RESULT_KEY = "match_result"
 HEATMAP_MAX_ROWS = 150
@@ -15,9 +24,21 @@ HEATMAP_MAX_ROWS = 150
 settings = cache.settings()
 sidebar.render_model_info()
 
+
+def rerank_shown_result() -> None:
+    # A result ranked with the other blind setting would show names it should not (or
+    # hide them for no reason): rank the same inputs again.
+    if st.session_state.pop(RESULT_KEY, None) is not None:
+        st.session_state["rank_now"] = True
+
+
+blind_on = blind.toggle(on_change=rerank_shown_result)
+shortlist_sidebar.render()
+
 st.title("Match resumes to jobs")
-st.caption("Upload or paste resumes and job descriptions, then rank. Scores are cosine "
-           "similarities of sentence embeddings (higher is a closer match).")
+st.caption("Upload or paste resumes and job descriptions, then rank. Each pair gets a fit "
+           "from 0 to 100 (a logistic calibration of the ranking score) beside the raw "
+           "cosine similarity of sentence embeddings (higher is a closer match).")
 
 if st.button("Load sample data", help="12 fictional resumes and 4 job descriptions"):
     st.session_state["use_samples"] = True
@@ -44,8 +65,10 @@ with right:
         job_pasted = inputs.paste_boxes("job", "Job")
 
 if st.button("Rank candidates", type="primary") or st.session_state.pop("rank_now", False):
-    resumes = inputs.collect(resume_files, resume_pasted, samples[0], settings.max_upload_bytes)
-    jobs = inputs.collect(job_files, job_pasted, samples[1], settings.max_upload_bytes)
+    resumes = inputs.collect(resume_files, resume_pasted, samples[0], settings.max_upload_bytes,
+                             settings.max_files)
+    jobs = inputs.collect(job_files, job_pasted, samples[1], settings.max_upload_bytes,
+                          settings.max_files)
     st.session_state["read_problems"] = [str(e) for e in resumes.errors + jobs.errors]
     st.session_state["read_notes"] = resumes.notes + jobs.notes
     st.session_state.pop(RESULT_KEY, None)
@@ -56,11 +79,15 @@ if st.button("Rank candidates", type="primary") or st.session_state.pop("rank_no
         bar = st.progress(0.0, text="Embedding…")
 
         def progress(done: int, total: int, note: str) -> None:
-            bar.progress(min(done / max(total, 1), 1.0), text=f"{note}: {done}/{total} documents")
+            # The note carries the encoder's chunks/s while passages are embedded.
+            bar.progress(min(done / max(total, 1), 1.0), text=f"{done}/{total} documents · {note}")
 
-        st.session_state[RESULT_KEY] = match(resumes.docs, jobs.docs, cache.embedder(),
-                                             progress)
+        # Blind mode redacts before embedding, so the model never sees what is hidden.
+        ranked = blind.redact(resumes.docs) if blind_on else resumes.docs
+        st.session_state[RESULT_KEY] = match(ranked, jobs.docs, cache.embedder(), progress)
         bar.empty()
+        sidebar.warn_backend_fallback()  # a fallback during this ranking shows right away
+        audit_panel.record_ranking(st.session_state[RESULT_KEY], blind_on)
 
 problems = st.session_state.get("read_problems", [])
 if problems:
@@ -89,19 +116,21 @@ def choose_pair(resume: str, job: str) -> None:
 
 with by_job:
     job = st.selectbox("Job", result.job_names, key="rank_job")
-    table = candidates_for_job(result.table, job)[["rank", "resume", "score"]]
+    table = candidates_for_job(result.table, job)[["rank", "resume", "fit", "score"]]
     event = st.dataframe(table, hide_index=True, on_select="rerun",
-                         selection_mode="single-row", key="job_table", width="stretch")
+                         selection_mode="single-row", key="job_table", width="stretch",
+                         column_config=pair_view.SCORE_COLUMNS)
     if event.selection.rows:
         choose_pair(table.iloc[event.selection.rows[0]]["resume"], job)
-    st.caption("Select a row to open the pair view below.")
+    st.caption(f"Select a row to open the pair view below. {pair_view.FIT_CAPTION}")
 
 with by_candidate:
     resume = st.selectbox("Candidate", result.resume_names, key="rank_resume")
-    table = jobs_for_candidate(result.table, resume)[["job_rank", "job", "score"]]
+    table = jobs_for_candidate(result.table, resume)[["job_rank", "job", "fit", "score"]]
     event = st.dataframe(table.rename(columns={"job_rank": "rank"}), hide_index=True,
                          on_select="rerun", selection_mode="single-row",
-                         key="candidate_table", width="stretch")
+                         key="candidate_table", width="stretch",
+                         column_config=pair_view.SCORE_COLUMNS)
     if event.selection.rows:
         choose_pair(resume, table.iloc[event.selection.rows[0]]["job"])
 
@@ -119,12 +148,17 @@ with heatmap:
                "table or below.")
 
 with export:
-    st.download_button("Download rankings (CSV)", export_rankings(result),
-                       file_name="matches.csv", mime="text/csv", key="download_rankings")
-    st.download_button("Download score matrix (CSV)",
-                       matrix_frame(result.scores, result.resume_names,
-                                    result.job_names).to_csv(index_label="resume"),
-                       file_name="score_matrix.csv", mime="text/csv", key="download_matrix")
+    rankings_csv = pair_view.rankings_csv(result)  # explanation columns on request
+    st.download_button("Download rankings (CSV)", rankings_csv,
+                       file_name="matches.csv", mime="text/csv", key="download_rankings",
+                       on_click=audit_panel.export_logger(result, "matches.csv", rankings_csv,
+                                                          blind_on))
+    matrix_csv = matrix_frame(result.scores, result.resume_names,
+                              result.job_names).to_csv(index_label="resume")
+    st.download_button("Download score matrix (CSV)", matrix_csv,
+                       file_name="score_matrix.csv", mime="text/csv", key="download_matrix",
+                       on_click=audit_panel.export_logger(result, "score_matrix.csv",
+                                                          matrix_csv, blind_on))
 
 st.divider()
 st.subheader("Pair view")

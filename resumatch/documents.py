@@ -11,6 +11,8 @@ import hashlib
 import io
 import logging
 import re
+import stat
+import sys
 import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -23,7 +25,13 @@ TEXT_COLUMNS = ("text", "resume", "resume_text", "description", "job_description
                 "content", "body", "document")
 NAME_COLUMNS = ("name", "id", "title", "filename", "file", "candidate", "job_title")
 
+# A Word file that inflates past this is refused: it is a ZIP bomb, not a resume.
+MAX_DOCX_UNCOMPRESSED = 200 * 1024 * 1024
+
 logging.getLogger("pypdf").setLevel(logging.ERROR)
+# One resume can be a CSV field far over csv's default 128 KB limit; the file size limit
+# (RESUMATCH_MAX_UPLOAD_MB) is what bounds it.
+csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
 
 
 @dataclass(frozen=True)
@@ -124,10 +132,19 @@ def sniff_kind(data: bytes, name: str) -> str:
     if head.startswith(b"PK\x03\x04"):
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as archive:
-                if "word/document.xml" in archive.namelist():
-                    return "docx"
-        except zipfile.BadZipFile:
-            return "docx" if suffix == ".docx" else "unsupported:corrupt ZIP archive"
+                members = set(archive.namelist())
+        except (zipfile.BadZipFile, OSError, ValueError):
+            # Truncated: the central directory at the end is gone, the local headers at
+            # the start still say whether this was a Word file.
+            if suffix == ".docx" or b"word/" in data[:8192] or b"[Content_Types].xml" in head:
+                return "docx"
+            return "unsupported:corrupt or truncated ZIP archive"
+        if "word/document.xml" in members:
+            return "docx"
+        if "xl/workbook.xml" in members:
+            return "unsupported:an Excel workbook; save it as CSV"
+        if "ppt/presentation.xml" in members:
+            return "unsupported:a PowerPoint file; save it as PDF"
         return "unsupported:a ZIP archive, not a Word document"
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         return "unsupported:legacy Word/Office file (.doc); save it as DOCX or PDF"
@@ -191,15 +208,26 @@ def read_docx(data: bytes) -> str:
     import docx
 
     try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            inflated = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError) as err:
+        raise DocumentError(f"corrupt or truncated DOCX ({type(err).__name__})") from err
+    if inflated > MAX_DOCX_UNCOMPRESSED:
+        raise DocumentError(f"DOCX expands to {inflated / 1048576:.0f} MB; refused "
+                            f"(limit {MAX_DOCX_UNCOMPRESSED / 1048576:.0f} MB)")
+    try:
         document = docx.Document(io.BytesIO(data))
+        parts = [p.text for p in document.paragraphs]
+        for table in document.tables:
+            for row in table.rows:
+                cells = dict.fromkeys(cell.text.strip() for cell in row.cells)
+                parts.append(" | ".join(c for c in cells if c))
     except Exception as err:  # BadZipFile, KeyError, lxml errors on damaged files
         raise DocumentError(f"corrupt or truncated DOCX ({type(err).__name__})") from err
-    parts = [p.text for p in document.paragraphs]
-    for table in document.tables:
-        for row in table.rows:
-            cells = dict.fromkeys(cell.text.strip() for cell in row.cells)
-            parts.append(" | ".join(c for c in cells if c))
-    return "\n".join(parts)
+    text = "\n".join(parts)
+    if not text.strip():
+        raise DocumentError("no text found in the DOCX (only images or text boxes?)")
+    return text
 
 
 def _pick_column(header: list[str], wanted: Iterable[str]) -> str | None:
@@ -210,15 +238,31 @@ def _pick_column(header: list[str], wanted: Iterable[str]) -> str | None:
     return None
 
 
+def csv_delimiter(text: str) -> str:
+    """The delimiter of a CSV, judged from its header line alone.
+
+    ``csv.Sniffer`` guesses from whole rows and is fooled by resume text full of
+    commas and semicolons; a header line holds only column names.
+    """
+    header = text.lstrip("\ufeff").split("\n", 1)[0]
+    counts = {d: header.count(d) for d in (",", ";", "\t", "|")}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] > counts[","] else ","
+
+
 def read_csv_documents(text: str, source: str) -> tuple[list[Document], list[ReadError]]:
-    """One document per CSV row: a text column and an optional name/id column."""
-    sample = text[:20000]
+    """One document per CSV row: a text column and an optional name/id column.
+
+    Rows may be short (missing cells are empty) or long (extra cells are ignored);
+    quoted cells may hold newlines and delimiters.
+    """
+    text = text.lstrip("\ufeff").replace("\x00", "")
+    if not text.strip():
+        raise DocumentError("empty file")
     try:
-        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t|")
-        delimiter = dialect.delimiter
-    except csv.Error:
-        delimiter = ","
-    rows = list(csv.DictReader(io.StringIO(text), delimiter=delimiter))
+        rows = list(csv.DictReader(io.StringIO(text, newline=""), delimiter=csv_delimiter(text)))
+    except csv.Error as err:
+        raise DocumentError(f"malformed CSV ({err})") from err
     if not rows:
         raise DocumentError("CSV has a header but no rows")
     header = [h for h in rows[0] if h is not None]
@@ -247,8 +291,10 @@ def read_bytes(name: str, data: bytes) -> tuple[list[Document], list[ReadError]]
     """Read one uploaded file's bytes into documents (CSV: one per row) and errors."""
     source = safe_name(name)
     try:
-        if not data or not data.strip():
+        if not data:
             raise DocumentError("empty file")
+        if not data.strip():
+            raise DocumentError("empty file (only whitespace)")
         kind = sniff_kind(data, source)
         if kind.startswith("unsupported:"):
             raise DocumentError(kind.split(":", 1)[1])
@@ -271,15 +317,22 @@ def read_bytes(name: str, data: bytes) -> tuple[list[Document], list[ReadError]]
 def read_path(path: Path, max_bytes: int | None = None) -> tuple[list[Document], list[ReadError]]:
     """Read one file from disk, refusing files over ``max_bytes`` before reading them."""
     try:
-        size = path.stat().st_size
+        info = path.stat()
     except OSError as err:
         return [], [ReadError(path.name, f"cannot open ({err.strerror or err})")]
-    if max_bytes is not None and size > max_bytes:
-        return [], [ReadError(path.name, too_large_message(size, max_bytes))]
+    if not stat.S_ISREG(info.st_mode):
+        # /dev/zero or a named pipe would never end; a folder is expanded by iter_files.
+        return [], [ReadError(path.name, "not a regular file")]
+    if max_bytes is not None and info.st_size > max_bytes:
+        return [], [ReadError(path.name, too_large_message(info.st_size, max_bytes))]
     try:
-        data = path.read_bytes()
+        with path.open("rb") as handle:
+            # Read at most one byte past the limit: a file growing after stat() is caught.
+            data = handle.read(-1 if max_bytes is None else max_bytes + 1)
     except OSError as err:
         return [], [ReadError(path.name, f"cannot read ({err.strerror or err})")]
+    if max_bytes is not None and len(data) > max_bytes:
+        return [], [ReadError(path.name, too_large_message(len(data), max_bytes))]
     return read_bytes(path.name, data)
 
 
@@ -301,12 +354,25 @@ def iter_files(paths: Iterable[str | Path]) -> Iterator[Path]:
             yield path
 
 
+def too_many_files_message(count: int, max_files: int) -> str:
+    """The refusal for files past the per-batch limit, naming the limit."""
+    return (f"not read: {count} files in one batch, the limit is {max_files} "
+            f"(set RESUMATCH_MAX_FILES to change it)")
+
+
 def read_files(paths: Iterable[str | Path], max_bytes: int | None = None,
-               ) -> tuple[list[Document], list[ReadError]]:
-    """Read files and folders; bad files become errors and the rest goes on."""
+               max_files: int | None = None) -> tuple[list[Document], list[ReadError]]:
+    """Read files and folders; bad files become errors and the rest goes on.
+
+    Files past ``max_files`` are not read; each gets an error naming the limit.
+    """
     docs: list[Document] = []
     errors: list[ReadError] = []
-    for path in iter_files(paths):
+    files = list(iter_files(paths))
+    for number, path in enumerate(files):
+        if max_files is not None and number >= max_files:
+            errors.append(ReadError(str(path), too_many_files_message(len(files), max_files)))
+            continue
         if not path.exists():
             errors.append(ReadError(str(path), "no such file or folder"))
             continue

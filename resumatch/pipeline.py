@@ -4,7 +4,7 @@ through the cache, score, rank."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -20,11 +20,24 @@ from resumatch.embedding import (
     Progress,
     SentenceTransformerEncoder,
 )
-from resumatch.matching import rankings, score_matrix
+from resumatch.explain import MemoEncoder, clip, explain, fit_score
+from resumatch.matching import (
+    DEFAULT_SCORING,
+    Scoring,
+    keyword_evidence,
+    ranking_scores,
+    rankings,
+    score_matrix,
+)
 from resumatch.registry import ModelRegistry, ModelVersion
 from resumatch.store import Store
 
-DEFAULT_CHUNKING = Chunking()
+# 256-token windows (the model's limit) with 32 tokens of overlap; tuned together with
+# DEFAULT_SCORING on the dev split (see bench/quality.py and the README's quality table).
+DEFAULT_CHUNKING = Chunking(window=256, overlap=32)
+EXPLAIN_TOP = 3  # the CSV explains the best resumes of each job; the rest stay blank
+EXPLANATION_COLUMNS = ["summary", "matched_terms", "missing_terms", "top_resume_passage",
+                       "top_job_passage"]
 
 
 def open_store(settings: Settings) -> Store:
@@ -37,8 +50,14 @@ def open_registry(settings: Settings, store: Store | None = None) -> ModelRegist
 
 
 def load_encoder(version: ModelVersion, settings: Settings | None = None) -> Encoder:
-    """An encoder for a model version; the model loads on first use (CPU)."""
-    return LazyEncoder(version.id, lambda: SentenceTransformerEncoder(version.path, version.id))
+    """An encoder for a model version on ``settings.backend`` (torch without settings);
+    exports, checks and the model load all happen on first use (CPU)."""
+    if settings is None:
+        return LazyEncoder(version.id,
+                           lambda: SentenceTransformerEncoder(version.path, version.id))
+    from resumatch.backends import serving_encoder
+
+    return serving_encoder(version, settings.backend, settings.data_dir, open_store(settings))
 
 
 @dataclass
@@ -48,8 +67,12 @@ class MatchResult:
     model_id: str
     resumes: list[DocEmbedding]
     jobs: list[DocEmbedding]
-    scores: np.ndarray
+    scores: np.ndarray  # raw cosine (chunk level), what the table's ``score`` shows
     table: pd.DataFrame
+    fit: np.ndarray | None = None  # 0-100, ordered like the ranking (explain.FIT_MAPPING)
+    ranking: np.ndarray | None = None  # cosine + keyword bonus: what ``rank`` orders by
+    encoder: Encoder | None = field(default=None, repr=False, compare=False)
+    store: Store | None = field(default=None, repr=False, compare=False)  # for explanations
 
     @property
     def resume_names(self) -> list[str]:
@@ -77,13 +100,64 @@ def match(resumes: Sequence[Document], jobs: Sequence[Document], embedder: Embed
         return lambda done, of, note: progress(offset + round(size * done / max(of, 1)),
                                                total, note)
 
+    prepare = getattr(embedder.encoder, "prepare", None)
+    if callable(prepare):  # a first use exports and checks backends: say so meanwhile
+        prepare(None if progress is None else lambda done, of, note: progress(0, total, note))
     resume_emb = embedder.embed(list(resumes), scaled(0, len(resumes)))
     job_emb = embedder.embed(list(jobs), scaled(len(resumes), len(jobs)))
-    scores = score_matrix(resume_emb, job_emb)
-    table = rankings(scores, [d.name for d in resumes], [d.name for d in jobs])
-    return MatchResult(embedder.encoder.model_id, resume_emb, job_emb, scores, table)
+    pool = score_pool(resume_emb, job_emb)
+    table = rankings(pool.cosine, [d.name for d in resumes], [d.name for d in jobs],
+                     rank_by=pool.ranking, extra={"fit": pool.fit})
+    return MatchResult(embedder.encoder.model_id, resume_emb, job_emb, pool.cosine, table,
+                       fit=pool.fit, ranking=pool.ranking, encoder=embedder.encoder,
+                       store=embedder.store)
 
 
-def export_rankings(result: MatchResult) -> str:
-    """The long-format CSV: one row per (job, resume) pair, best resume first per job."""
-    return result.table.to_csv(index=False)
+@dataclass
+class PoolScores:
+    """Every score of a pool, shape (n_resumes, n_jobs) each."""
+
+    cosine: np.ndarray
+    keyword: np.ndarray
+    ranking: np.ndarray
+    fit: np.ndarray
+
+
+def score_pool(resumes: Sequence[DocEmbedding], jobs: Sequence[DocEmbedding],
+               scoring: Scoring = DEFAULT_SCORING) -> PoolScores:
+    """The product's scores: chunk-level cosine, keyword evidence, the ranking score that
+    blends them, and the 0-100 fit. The evaluation harness calls this as ``default``."""
+    cosine = score_matrix(resumes, jobs, scoring)
+    keyword = keyword_evidence(resumes, jobs)
+    ranking = ranking_scores(cosine, keyword, scoring)
+    return PoolScores(cosine, keyword, ranking, fit_score(ranking))
+
+
+def export_rankings(result: MatchResult, top: int = EXPLAIN_TOP) -> str:
+    """The long-format CSV: one row per (job, resume) pair, best resume first per job.
+
+    The ``top`` resumes of each job also get explanation columns (summary, matched and
+    missing terms, the best passages); explaining every pair of a big pool would embed
+    every passage of every resume.
+    """
+    table = result.table.copy()
+    for column in EXPLANATION_COLUMNS:
+        table[column] = ""
+    if result.encoder is None or top <= 0 or table.empty:
+        return table.to_csv(index=False)
+    encoder = MemoEncoder(result.encoder, result.store)  # a cached ranking embeds nothing
+    resume_row = {name: i for i, name in enumerate(result.resume_names)}
+    job_row = {name: j for j, name in enumerate(result.job_names)}
+    for index in table.index[table["rank"] <= top]:
+        i, j = resume_row[table.at[index, "resume"]], job_row[table.at[index, "job"]]
+        fit = float(result.fit[i, j]) if result.fit is not None else float("nan")
+        found = explain(result.resumes[i], result.jobs[j], encoder, result.scores[i, j], fit)
+        table.at[index, "summary"] = found.summary
+        table.at[index, "matched_terms"] = "; ".join(
+            t.term if t.how == "named" else f"{t.term} (~{t.evidence})" for t in found.matched)
+        table.at[index, "missing_terms"] = "; ".join(t.term for t in found.missing)
+        if found.resume_passages:
+            table.at[index, "top_resume_passage"] = clip(found.resume_passages[0].text)
+        if found.job_passages:
+            table.at[index, "top_job_passage"] = clip(found.job_passages[0].text)
+    return table.to_csv(index=False)

@@ -7,6 +7,7 @@ version ``base``. Fine-tuned versions live in ``<data dir>/models/<id>/``.
 from __future__ import annotations
 
 import json
+import shutil
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -105,6 +106,15 @@ class ModelRegistry:
             conn.execute("UPDATE model_versions SET metrics = ? WHERE id = ?",
                          (json.dumps(metrics), version_id))
 
+    def remove_partial_dirs(self) -> list[Path]:
+        """Delete half-written version directories (``.partial-*``) a killed run left."""
+        removed = []
+        if self.models_dir.exists():
+            for path in self.models_dir.glob(".partial-*"):
+                shutil.rmtree(path, ignore_errors=True)
+                removed.append(path)
+        return removed
+
     def promote(self, version_id: str) -> ModelVersion:
         """Make ``version_id`` active in one transaction (promote and roll back alike)."""
         version = self.get(version_id)
@@ -112,6 +122,16 @@ class ModelRegistry:
             raise FileNotFoundError(f"model files of {version_id} are missing at {version.path}")
         self.store.set_setting(ACTIVE_KEY, version_id)
         return version
+
+    def is_rollback(self, version_id: str) -> bool:
+        """Whether activating ``version_id`` goes back to a version older than the active one."""
+        return self.get(version_id).created < self.active().created
+
+
+def heldout_spearman(version: ModelVersion) -> float | None:
+    """The version's Spearman on its own held-out pairs (``None`` for the base model)."""
+    value = (version.metrics.get("heldout") or {}).get("spearman")
+    return float(value) if value is not None else None
 
 
 def _version(row: Any) -> ModelVersion:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hmac
 import os
+import uuid
 
 import streamlit as st
 
@@ -26,6 +27,16 @@ def check_password(given: str) -> bool:
     if not expected or not given:
         return False
     return hmac.compare_digest(given.encode("utf-8"), expected.encode("utf-8"))
+
+
+def unlocked() -> bool:
+    """Whether this browser session entered the admin password."""
+    return configured_password() is not None and bool(st.session_state.get(UNLOCKED_KEY))
+
+
+def session_label() -> str:
+    """A random id for this browser session, written to the audit log with admin actions."""
+    return "admin-" + st.session_state.setdefault("audit_session", uuid.uuid4().hex[:12])
 
 
 def admin_visible() -> bool:

@@ -14,7 +14,9 @@ from resumatch.documents import (
     documents_from_text,
     read_bytes,
     read_files,
+    safe_name,
     too_large_message,
+    too_many_files_message,
 )
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
@@ -54,13 +56,23 @@ def paste_boxes(side: str, label: str) -> list[tuple[str, str]]:
     return pasted
 
 
-def read_uploads(files: list, max_bytes: int) -> tuple[list[Document], list[ReadError]]:
-    """Read uploaded files; oversized ones are refused before their bytes are read."""
+def read_uploads(files: list, max_bytes: int, max_files: int | None = None,
+                 ) -> tuple[list[Document], list[ReadError]]:
+    """Read uploaded files; oversized ones are refused before their bytes are read.
+
+    Files past ``max_files`` are refused too, each with a message naming the limit.
+    """
     docs: list[Document] = []
     errors: list[ReadError] = []
-    for upload in files or []:
+    files = list(files or [])
+    for number, upload in enumerate(files):
+        if max_files is not None and number >= max_files:
+            errors.append(ReadError(safe_name(upload.name),
+                                    too_many_files_message(len(files), max_files)))
+            continue
         if upload.size > max_bytes:
-            errors.append(ReadError(upload.name, too_large_message(upload.size, max_bytes)))
+            errors.append(ReadError(safe_name(upload.name),
+                                    too_large_message(upload.size, max_bytes)))
             continue
         got, failed = read_bytes(upload.name, upload.getvalue())
         docs.extend(got)
@@ -69,8 +81,8 @@ def read_uploads(files: list, max_bytes: int) -> tuple[list[Document], list[Read
 
 
 def collect(files: list, pasted: list[tuple[str, str]], samples: list[Document],
-            max_bytes: int) -> Collected:
+            max_bytes: int, max_files: int | None = None) -> Collected:
     """All documents of one side: samples, uploads and pasted text, deduplicated."""
-    uploaded, errors = read_uploads(files, max_bytes)
+    uploaded, errors = read_uploads(files, max_bytes, max_files)
     docs, notes = dedupe(samples + uploaded + documents_from_text(pasted))
     return Collected(docs=docs, errors=errors, notes=notes)

@@ -6,6 +6,8 @@ import time
 
 import streamlit as st
 
+from resumatch.backends import describe
+from resumatch.registry import ModelVersion
 from ui import cache
 
 
@@ -15,4 +17,28 @@ def render_model_info() -> None:
         st.markdown("**Active model**")
         created = ("shipped base model" if version.id == "base"
                    else time.strftime("%Y-%m-%d %H:%M", time.localtime(version.created)))
-        st.text(f"{version.id}\n{created}\nbackend: {cache.settings().backend}")
+        st.text(f"{version.id}\n{created}\nbackend: {backend_label(version)}")
+    warn_backend_fallback(version)
+
+
+def backend_label(version: ModelVersion | None = None) -> str:
+    """The backend actually serving (auto's choice once made), not just the setting."""
+    status = describe(cache.encoder(version))
+    return status.label() if status is not None else cache.settings().backend
+
+
+def warn_backend_fallback(version: ModelVersion | None = None) -> None:
+    """Once per session: say that torch serves because a faster backend failed."""
+    version = version or cache.active_version()
+    status = describe(cache.encoder(version))
+    if status is None or not status.fallback:
+        return
+    shown = f"backend_fallback_shown:{version.id}:{status.requested}"
+    if st.session_state.get(shown):
+        return
+    st.session_state[shown] = True
+    with st.sidebar:
+        st.warning("The faster encoder could not be used, so ranking runs on the exact "
+                   "torch model instead: same quality, only slower. Details are in the "
+                   "server log.")
+        st.text(status.fallback[:300])
