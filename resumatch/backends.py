@@ -32,6 +32,7 @@ import numpy as np
 
 from resumatch.documents import Document
 from resumatch.embedding import (
+    MODEL_LOAD_LOCK,
     Chunking,
     DocEmbedding,
     Embedder,
@@ -199,16 +200,19 @@ def _export(version: ModelVersion, backend: str, data_dir: Path, out: Path,
     engine = engine_of(backend)
     if backend in FP32_FILES:  # onnx, openvino: export from the torch weights
         # export=True: a version directory only has torch weights; never look for others.
-        model = SentenceTransformer(str(version.path), device="cpu", backend=engine,
-                                    model_kwargs={"export": True, **_runtime_kwargs(engine)},
-                                    local_files_only=True)
+        with MODEL_LOAD_LOCK:
+            model = SentenceTransformer(str(version.path), device="cpu", backend=engine,
+                                        model_kwargs={"export": True,
+                                                      **_runtime_kwargs(engine)},
+                                        local_files_only=True)
         model.save_pretrained(str(out))
         return {"file_name": FP32_FILES[engine]}
     source = ensure_export(version, engine, data_dir, progress)
-    model = SentenceTransformer(str(source), device="cpu", backend=engine,
-                                model_kwargs={"file_name": FP32_FILES[engine],
-                                              **_runtime_kwargs(engine)},
-                                local_files_only=True)
+    with MODEL_LOAD_LOCK:
+        model = SentenceTransformer(str(source), device="cpu", backend=engine,
+                                    model_kwargs={"file_name": FP32_FILES[engine],
+                                                  **_runtime_kwargs(engine)},
+                                    local_files_only=True)
     shutil.copytree(source, out, ignore=shutil.ignore_patterns(
         MANIFEST, "model.onnx", "openvino_model.xml", "openvino_model.bin", "model_cache"))
     if backend == "onnx-int8":

@@ -11,6 +11,9 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+# Spinning OpenMP threads cost 10x per step on a busy 2-core machine (measured in
+# training.py); passive waiting costs almost nothing when idle. Must precede torch import.
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 BACKENDS = ("auto", "torch", "onnx", "onnx-int8", "openvino", "openvino-int8")
 

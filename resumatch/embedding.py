@@ -27,6 +27,11 @@ Progress = Callable[[int, int, str], None]
 
 POOLINGS = ("mean", "max", "first")
 
+MODEL_LOAD_LOCK = threading.RLock()
+"""Held while a model loads. transformers builds modules on the meta device by patching
+torch process-wide, so two loads at once in one process (two Streamlit sessions) break
+each other with "Cannot copy out of meta tensor"."""
+
 
 @dataclass(frozen=True)
 class Chunking:
@@ -113,8 +118,9 @@ class SentenceTransformerEncoder:
         self.model_id = model_id
         self.backend = backend
         self.batch_size = batch_size
-        self.model = SentenceTransformer(str(self.path), device="cpu", backend=backend,
-                                         model_kwargs=model_kwargs, local_files_only=True)
+        with MODEL_LOAD_LOCK:
+            self.model = SentenceTransformer(str(self.path), device="cpu", backend=backend,
+                                             model_kwargs=model_kwargs, local_files_only=True)
         self.tokenizer = self.model.tokenizer
         self.max_tokens = int(self.model.max_seq_length)
         self.dim = int(self.model.get_embedding_dimension())

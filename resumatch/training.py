@@ -41,7 +41,6 @@ import random
 import shutil
 import statistics
 import tempfile
-import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field, fields
@@ -57,7 +56,13 @@ from resumatch import config as _config  # noqa: F401  (sets the offline environ
 # with the default policy and 0.5-1.4 s with PASSIVE. Only effective before torch loads.
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 from resumatch.documents import Document
-from resumatch.embedding import Embedder, Encoder, SentenceTransformerEncoder, set_torch_threads
+from resumatch.embedding import (
+    MODEL_LOAD_LOCK,
+    Embedder,
+    Encoder,
+    SentenceTransformerEncoder,
+    set_torch_threads,
+)
 from resumatch.pairs import Pair
 from resumatch.pipeline import DEFAULT_CHUNKING
 from resumatch.registry import ModelRegistry, ModelVersion
@@ -68,10 +73,6 @@ if TYPE_CHECKING:
 
 SCHEDULERS = ("linear", "cosine", "constant", "constant_with_warmup")
 
-MODEL_LOAD_LOCK = threading.Lock()
-"""Held while a model loads. transformers builds modules on the meta device by patching
-torch process-wide, so two loads at once in one process (two Streamlit sessions) break
-each other with "Cannot copy out of meta tensor"."""
 
 
 @dataclass(frozen=True)

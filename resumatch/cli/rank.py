@@ -26,6 +26,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
+    from resumatch.audit import record_export, record_ranking
     from resumatch.config import Settings
     from resumatch.documents import dedupe, read_files
     from resumatch.embedding import Embedder
@@ -66,8 +67,14 @@ def run(args: argparse.Namespace) -> int:
         result = match(resumes, jobs, embedder, progress)
         bar.n = total
         bar.refresh()
+    content = export_rankings(result)
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(export_rankings(result), encoding="utf-8")
+    args.out.write_text(content, encoding="utf-8")
+    record_ranking(registry.store, "cli", result.model_id,
+                   [(d.name, d.sha256) for d in resumes], [(d.name, d.sha256) for d in jobs],
+                   result.table, blind=False)
+    record_export(registry.store, "cli", result.model_id, args.out.name, content,
+                  [d.sha256 for d in resumes + jobs])
     elapsed = time.perf_counter() - started
     print(f"ranked {len(resumes)} resumes x {len(jobs)} jobs with model {version.id} in "
           f"{elapsed:.1f}s ({embedder.stats.misses} embedded, {embedder.stats.hits} cached); "
