@@ -10,9 +10,7 @@ import pytest
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
-ROOT = Path(__file__).resolve().parent.parent
-ASSETS = ROOT / "assets"
-SHARED_DATA = ROOT.parent / "shared" / "data"
+from paths import ASSETS, ROOT, SHARED_DATA  # noqa: F401  (re-exported for fixtures)
 
 
 @pytest.fixture(scope="session")

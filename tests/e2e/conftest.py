@@ -12,10 +12,10 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from e2e_support import ADMIN_PASSWORD
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
-ADMIN_PASSWORD = "e2e-secret"
 
 pytestmark = pytest.mark.e2e
 
@@ -101,11 +101,3 @@ def start_app(tmp_path: Path) -> Iterator[Callable[..., AppServer]]:
     yield start
     for server in servers:
         server.stop()
-
-
-def wait_for_app(page, timeout_ms: int = 60_000) -> None:
-    """Wait until the app is connected and Streamlit finished the current script run."""
-    page.wait_for_selector("[data-testid='stApp'][data-test-connection-state='CONNECTED']",
-                           timeout=timeout_ms)
-    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']",
-                           timeout=timeout_ms)

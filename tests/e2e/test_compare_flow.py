@@ -16,7 +16,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import wait_for_app  # tests/e2e/conftest.py (the nearest conftest)
+from e2e_support import wait_for_app
 from fixtures_docs import ROOT
 from playwright.sync_api import Locator, Page, expect
 

@@ -9,7 +9,7 @@ import re
 
 import pandas as pd
 import pytest
-from conftest import wait_for_app  # tests/e2e/conftest.py (the nearest conftest)
+from e2e_support import choose, wait_for_app
 from fixtures_docs import SAMPLE_JOBS, SAMPLE_RESUMES
 from playwright.sync_api import Page, expect
 
@@ -26,16 +26,6 @@ HIGHLIGHTS = ("[data-testid='stMarkdownContainer'] span[style*='background']"
 
 def squash(text: str) -> str:
     return " ".join(text.split())
-
-
-def choose(page: Page, key: str, option: str) -> None:
-    """Pick an option in the selectbox with widget key ``key``."""
-    box = page.locator(f".st-key-{key}:not([data-stale='true'])").get_by_role("combobox")
-    box.click()
-    box.fill(option)
-    page.get_by_role("option", name=option, exact=True).click()
-    expect(box).to_have_value(option)
-    wait_for_app(page, TIMEOUT_MS)
 
 
 def metric(page: Page, label: str) -> str:
@@ -56,6 +46,12 @@ def test_pair_view_and_csv_explain_the_data_engineer(app_server, page: Page) -> 
     choose(page, "pair_job", JOB)
     expect(page.get_by_text(f"Resume passages that match best — {RESUME}")).to_be_visible(
         timeout=TIMEOUT_MS)
+
+    # Wait until the pair view shows this pair, not the one selected before.
+    rank = page.locator("[data-testid='stMetric']:not([data-stale='true'])").filter(
+        has=page.get_by_test_id("stMetricLabel").get_by_text("Rank for this job", exact=True))
+    expect(rank.get_by_test_id("stMetricValue")).to_have_text("1 of 12", timeout=TIMEOUT_MS)
+    wait_for_app(page, TIMEOUT_MS)
 
     # The fit sits beside the raw cosine, and the page names the mapping.
     assert 50 < float(metric(page, "Fit (0–100)")) <= 100

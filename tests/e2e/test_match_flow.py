@@ -14,6 +14,7 @@ import re
 from pathlib import Path
 
 import pytest
+from e2e_support import choose, wait_for_app
 from fixtures_docs import ROOT, docx_bytes, pdf_bytes
 from playwright.sync_api import Page, expect
 
@@ -24,16 +25,9 @@ SCREENSHOT = ROOT / "docs" / "screenshot-match.png"
 
 
 def wait_idle(page: Page, timeout_ms: int = RANK_TIMEOUT_MS) -> None:
-    """Wait until the app is connected and no script run is in progress.
-
-    Streamlit 1.67 shows no ``stStatusWidget`` while running, so this reads the script
-    state Streamlit writes on the ``stApp`` element. Right after a click the new run may
-    not have started yet: callers first wait for content the run produces.
-    """
-    page.wait_for_selector("[data-testid='stApp'][data-test-connection-state='CONNECTED']",
-                           timeout=timeout_ms)
-    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']",
-                           timeout=timeout_ms)
+    """Wait until no script run is in progress. Right after a click the new run may not
+    have started yet: callers first wait for content the run produces."""
+    wait_for_app(page, timeout_ms)
 
 
 def write_inputs(folder: Path) -> tuple[list[Path], list[Path]]:
@@ -63,16 +57,6 @@ def write_inputs(folder: Path) -> tuple[list[Path], list[Path]]:
                          "ventilators; recognise sepsis early. Active RN license required.",
                          encoding="utf-8")
     return [ann, bo, cy], [data_job, nurse_job]
-
-
-def choose(page: Page, key: str, option: str) -> None:
-    """Pick an option in the selectbox with widget key ``key``."""
-    # During a rerun Streamlit can keep the previous element, marked stale, next to the new.
-    box = page.locator(f".st-key-{key}:not([data-stale='true'])").get_by_role("combobox")
-    box.click()
-    box.fill(option)  # typing filters the list and opens it even if the click did not
-    page.get_by_role("option", name=option, exact=True).click()
-    expect(box).to_have_value(option)
 
 
 def choose_pair(page: Page, resume: str, job: str) -> None:

@@ -12,7 +12,7 @@ import json
 import time
 
 import pytest
-from conftest import wait_for_app  # tests/e2e/conftest.py (the nearest conftest)
+from e2e_support import wait_for_app
 from playwright.sync_api import Browser, Page, expect
 
 from resumatch.store import Store

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import ROOT, SHARED_DATA
 from fixtures_docs import WordEncoder
+from paths import ROOT, SHARED_DATA
 
 from resumatch.documents import Document
 from resumatch.embedding import Chunking, DocEmbedding, Embedder
