@@ -29,6 +29,7 @@ from resumatch.keywords import (
     tokenize,
 )
 from resumatch.matching import Passage
+from resumatch.matching import top_passages as best_passages
 from resumatch.passages import split_passages
 from resumatch.store import Store
 
@@ -251,8 +252,8 @@ def top_passages(resume: DocEmbedding, job: DocEmbedding, encoder: Encoder, top:
     j_texts = [job.doc.text[a:b] for a, b in j_spans]
     vectors = encoder.encode(r_texts + j_texts)
     sims = vectors[:len(r_texts)] @ vectors[len(r_texts):].T
-    return (_best(sims, r_spans, r_texts, j_texts, top),
-            _best(sims.T, j_spans, j_texts, r_texts, top))
+    return (best_passages(sims, r_spans, r_texts, j_texts, top),
+            best_passages(sims.T, j_spans, j_texts, r_texts, top))
 
 
 def _passages_in(embedding: DocEmbedding, windows: np.ndarray) -> list[tuple[int, int]]:
@@ -261,15 +262,6 @@ def _passages_in(embedding: DocEmbedding, windows: np.ndarray) -> list[tuple[int
     chosen = [embedding.spans[i] for i in windows] if embedding.spans else [(0, len(text))]
     inside = [(a, b) for a, b in spans if any(a < end and b > start for start, end in chosen)]
     return inside or spans
-
-
-def _best(sims: np.ndarray, spans: list[tuple[int, int]], texts: list[str],
-          other: list[str], top: int) -> list[Passage]:
-    best_other = sims.argmax(axis=1)
-    best = sims.max(axis=1)
-    picked = np.argsort(-best, kind="stable")[:top]
-    return [Passage(texts[i], spans[i][0], spans[i][1], float(best[i]), other[best_other[i]])
-            for i in picked]
 
 
 def explain(resume: DocEmbedding, job: DocEmbedding, encoder: Encoder, cosine: float,

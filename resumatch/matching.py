@@ -209,13 +209,15 @@ def explain_pair(resume: DocEmbedding, job: DocEmbedding, encoder: Encoder, top:
     score = float(resume.vector @ job.vector)
     return PairExplanation(
         score=score,
-        resume_passages=_top_passages(sims, r_spans, r_texts, j_texts, top),
-        job_passages=_top_passages(sims.T, j_spans, j_texts, r_texts, top),
+        resume_passages=top_passages(sims, r_spans, r_texts, j_texts, top),
+        job_passages=top_passages(sims.T, j_spans, j_texts, r_texts, top),
     )
 
 
-def _top_passages(sims: np.ndarray, spans: list[tuple[int, int]], texts: list[str],
-                  other: list[str], top: int) -> list[Passage]:
+def top_passages(sims: np.ndarray, spans: list[tuple[int, int]], texts: list[str],
+                 other: list[str], top: int) -> list[Passage]:
+    """The ``top`` rows of ``sims`` by their best similarity, as passages with the
+    best-matching text of the other side."""
     best_other = sims.argmax(axis=1)
     best = sims.max(axis=1)
     picked = np.argsort(-best, kind="stable")[:top]
