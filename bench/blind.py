@@ -1,14 +1,14 @@
 """Blind screening on real resumes: what leaks through redaction, and what it costs in
 ranking quality.
 
-1. Leak check: a regex scan (``resumatch.redaction.LEAK_PATTERNS``, written apart from the
+1. Leak check: a regex scan (``resumatch.ingest.redaction.LEAK_PATTERNS``, written apart from the
    redaction rules) for emails, phone numbers and URLs in every resume of both shared
    CSVs, before and after redaction.
 2. Injected contact details: the shared resumes carry few (the data sets were
    anonymised), so each resume also gets a realistic header of made-up personal details
    in one of several layouts (names outside the redactor's first-name list); every
    injected item is then looked up verbatim in the redacted text.
-3. Ranking quality: nDCG@10 of the evaluation harness (``resumatch.evaluation``) on the
+3. Ranking quality: nDCG@10 of the evaluation harness (``resumatch.rank.evaluation``) on the
    dev split of resumes_by_category.csv, category-name and job-description queries,
    with blind mode off and on (original text, and with the injected headers).
 
@@ -29,8 +29,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from resumatch.documents import normalize_text  # noqa: E402
-from resumatch.redaction import LEAK_PATTERNS, leak_counts, redact, redact_text  # noqa: E402
+from resumatch.ingest.documents import normalize_text  # noqa: E402
+from resumatch.ingest.redaction import LEAK_PATTERNS, leak_counts, redact, redact_text  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data"
 QUERIES = ROOT / "bench" / "queries_categories.csv"
@@ -204,8 +204,8 @@ def injection_report(corpora: dict[str, list[str]], seed: int) -> list[str]:
 
 
 def quality_report(cache: Path, seed: int) -> None:
-    from resumatch.embedding import Embedder, SentenceTransformerEncoder, base_model_path
-    from resumatch.evaluation import (
+    from resumatch.embed.embedding import Embedder, SentenceTransformerEncoder, base_model_path
+    from resumatch.rank.evaluation import (
         LabelledResume,
         RetrievalTask,
         category_queries,

@@ -33,8 +33,14 @@ DATA = ROOT.parent / "shared" / "data"
 
 import numpy as np  # noqa: E402
 
-from resumatch.embedding import Chunking, Embedder  # noqa: E402
-from resumatch.evaluation import (  # noqa: E402
+from resumatch.embed.embedding import (  # noqa: E402
+    DEFAULT_CHUNKING,  # noqa: E402
+    Chunking,
+    Embedder,
+)
+from resumatch.embed.registry import ModelRegistry  # noqa: E402
+from resumatch.pipeline import load_encoder  # noqa: E402
+from resumatch.rank.evaluation import (  # noqa: E402
     METHODS,
     RetrievalTask,
     category_queries,
@@ -44,10 +50,9 @@ from resumatch.evaluation import (  # noqa: E402
     load_resumes,
     run_methods,
 )
-from resumatch.explain import FIT_CENTER, FIT_SCALE  # noqa: E402
-from resumatch.matching import Scoring  # noqa: E402
-from resumatch.pipeline import DEFAULT_CHUNKING, load_encoder, score_pool  # noqa: E402
-from resumatch.registry import ModelRegistry  # noqa: E402
+from resumatch.rank.explain import FIT_CENTER, FIT_SCALE  # noqa: E402
+from resumatch.rank.matching import Scoring  # noqa: E402
+from resumatch.rank.scoring import score_pool  # noqa: E402
 from resumatch.store import Store  # noqa: E402
 
 QUERY_FILES = {"categories": "queries_categories.csv", "livecareer": "queries_livecareer.csv"}

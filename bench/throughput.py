@@ -45,12 +45,17 @@ DATA = ROOT.parent / "shared" / "data"
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from resumatch import backends  # noqa: E402
-from resumatch.documents import Document  # noqa: E402
-from resumatch.embedding import DocEmbedding, Embedder, LazyEncoder  # noqa: E402
-from resumatch.matching import rankings, score_matrix  # noqa: E402
-from resumatch.pipeline import DEFAULT_CHUNKING, match  # noqa: E402
-from resumatch.registry import ModelRegistry  # noqa: E402
+from resumatch.embed import backends  # noqa: E402
+from resumatch.embed.embedding import (  # noqa: E402
+    DEFAULT_CHUNKING,  # noqa: E402
+    DocEmbedding,
+    Embedder,
+    LazyEncoder,
+)
+from resumatch.embed.registry import ModelRegistry  # noqa: E402
+from resumatch.ingest.documents import Document  # noqa: E402
+from resumatch.pipeline import match  # noqa: E402
+from resumatch.rank.matching import rankings, score_matrix  # noqa: E402
 from resumatch.store import Store  # noqa: E402
 
 TORCH_BEFORE = "torch-b32"  # torch fp32 as shipped before: batch size 32

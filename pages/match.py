@@ -5,8 +5,8 @@ from __future__ import annotations
 import plotly.express as px
 import streamlit as st
 
-from resumatch.matching import candidates_for_job, jobs_for_candidate, matrix_frame
-from resumatch.pipeline import MatchResult, match
+from resumatch.pipeline import MatchResult, export_matrix, match
+from resumatch.rank.matching import candidates_for_job, jobs_for_candidate, matrix_frame
 from ui import (
     audit_panel,
     blind,
@@ -153,8 +153,7 @@ with export:
                        file_name="matches.csv", mime="text/csv", key="download_rankings",
                        on_click=audit_panel.export_logger(result, "matches.csv", rankings_csv,
                                                           blind_on))
-    matrix_csv = matrix_frame(result.scores, result.resume_names,
-                              result.job_names).to_csv(index_label="resume")
+    matrix_csv = export_matrix(result)
     st.download_button("Download score matrix (CSV)", matrix_csv,
                        file_name="score_matrix.csv", mime="text/csv", key="download_matrix",
                        on_click=audit_panel.export_logger(result, "score_matrix.csv",

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from resumatch.config import Settings
-from resumatch.documents import Document, ReadError, read_bytes, read_files
-from resumatch.embedding import Chunking, Embedder, SentenceTransformerEncoder
-from resumatch.matching import explain_pair, rankings, score_matrix
+from resumatch.embed.embedding import Chunking, Embedder, SentenceTransformerEncoder
+from resumatch.ingest.documents import Document, ReadError, read_bytes, read_files
+from resumatch.rank.matching import explain_pair, rankings, score_matrix
 from resumatch.store import Store
 
 __all__ = [

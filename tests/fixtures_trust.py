@@ -7,9 +7,9 @@ import time
 
 import numpy as np
 
-from resumatch.documents import Document
-from resumatch.pairs import Pair, save_dataset
+from resumatch.ingest.documents import Document
 from resumatch.store import Store
+from resumatch.train.pairs import Pair, save_dataset
 
 # A string that exists only in candidate text: after a purge it must be nowhere on disk.
 MARKER = "Quixotic-Zebra-7731"

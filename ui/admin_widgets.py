@@ -17,20 +17,21 @@ import plotly.express as px
 import plotly.graph_objects as go
 import streamlit as st
 
-from resumatch import jobs
 from resumatch.config import Settings
-from resumatch.documents import too_large_message
-from resumatch.pairs import (
+from resumatch.embed.registry import ModelRegistry, ModelVersion, heldout_spearman
+from resumatch.ingest.documents import too_large_message
+from resumatch.store import Store
+from resumatch.train import jobs
+from resumatch.train.pairs import (
     Dataset,
     PairsFile,
     list_datasets,
+    pairs_csv,
     parse_pairs,
     save_dataset,
     unique_dataset_name,
 )
-from resumatch.registry import ModelRegistry, ModelVersion, heldout_spearman
-from resumatch.store import Store
-from resumatch.training import SCHEDULERS, TrainingParams, promotion_check
+from resumatch.train.training import SCHEDULERS, TrainingParams, promotion_check
 from ui import access, cache
 from ui.text import escape_markdown
 
@@ -116,6 +117,9 @@ def pairs_section(settings: Settings, store: Store) -> None:
     figure.update_layout(height=260, margin={"t": 40, "b": 10}, bargap=0.05)
     st.plotly_chart(figure, width="stretch")
     stem = PurePosixPath(upload.name).stem or "pairs"
+    st.download_button("Download the accepted rows (CSV)", pairs_csv(result.pairs),
+                       file_name=f"{stem}_accepted.csv", mime="text/csv",
+                       key="download_accepted_pairs")
     with st.form("save_dataset"):
         name = st.text_input("Dataset name", value=unique_dataset_name(store, stem))
         if st.form_submit_button(f"Save {len(result.pairs)} accepted pairs as a dataset",

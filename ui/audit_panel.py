@@ -11,16 +11,16 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from resumatch.audit import audit_csv, audit_frame, record_export
-from resumatch.audit import record_ranking as log_ranking
 from resumatch.pipeline import MatchResult
-from resumatch.purge import (
+from resumatch.store import Store
+from resumatch.store.audit import audit_csv, audit_frame, record_export
+from resumatch.store.audit import record_ranking as log_ranking
+from resumatch.store.purge import (
     CANDIDATE_TABLES,
     TRAINING_TABLES,
     count_candidate_data,
     purge_candidate_data,
 )
-from resumatch.store import Store
 from ui import access, cache
 
 CONFIRM_WORD = "DELETE"

@@ -6,8 +6,8 @@ from collections.abc import Callable, Sequence
 
 import streamlit as st
 
-from resumatch.documents import Document
-from resumatch.redaction import blind_documents
+from resumatch.ingest.documents import Document
+from resumatch.ingest.redaction import blind_documents
 
 BLIND_KEY = "blind_mode"  # the remembered value; survives pages where the toggle is absent
 _TOGGLE_KEY = "blind_mode_toggle"

@@ -5,9 +5,9 @@ from __future__ import annotations
 import streamlit as st
 
 from resumatch.config import Settings
-from resumatch.embedding import Embedder, Encoder
-from resumatch.pipeline import DEFAULT_CHUNKING, load_encoder, open_registry, open_store
-from resumatch.registry import ModelRegistry, ModelVersion
+from resumatch.embed.embedding import DEFAULT_CHUNKING, Embedder, Encoder
+from resumatch.embed.registry import ModelRegistry, ModelVersion
+from resumatch.pipeline import load_encoder, open_registry, open_store
 from resumatch.store import Store
 
 

@@ -12,17 +12,17 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from resumatch import shortlist
-from resumatch.compare import (
+from resumatch.pipeline import MatchResult
+from resumatch.pool import shortlist
+from resumatch.rank.compare import (
     CandidateComparison,
     Comparison,
     PassageIndex,
     compare_candidates,
     similar_resumes,
 )
-from resumatch.explain import TermMatch, match_terms
-from resumatch.matching import candidates_for_job
-from resumatch.pipeline import MatchResult
+from resumatch.rank.explain import TermMatch, match_terms
+from resumatch.rank.matching import candidates_for_job
 from ui import cache
 from ui.text import escape_markdown
 

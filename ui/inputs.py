@@ -7,7 +7,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from resumatch.documents import (
+from resumatch.ingest.documents import (
     Document,
     ReadError,
     dedupe,

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from resumatch.explain import FIT_MAPPING, Explanation, MemoEncoder, context_window, explain
-from resumatch.matching import Passage
 from resumatch.pipeline import EXPLAIN_TOP, MatchResult, export_rankings
+from resumatch.rank.explain import FIT_MAPPING, Explanation, MemoEncoder, context_window, explain
+from resumatch.rank.matching import Passage
 from ui import cache
 from ui.text import escape_markdown
 

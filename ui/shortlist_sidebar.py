@@ -7,7 +7,7 @@ import itertools
 
 import streamlit as st
 
-from resumatch import shortlist
+from resumatch.pool import shortlist
 from ui import cache
 from ui.text import escape_markdown
 

@@ -6,8 +6,8 @@ import time
 
 import streamlit as st
 
-from resumatch.backends import describe
-from resumatch.registry import ModelVersion
+from resumatch.embed.backends import describe
+from resumatch.embed.registry import ModelVersion
 from ui import cache
 
 

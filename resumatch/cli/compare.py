@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from resumatch.compare import Comparison
+    from resumatch.rank.compare import Comparison
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -26,18 +26,18 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--model", default=None, help="model version (default: active)")
     parser.add_argument("--threshold", type=float, default=None,
                         help="best-passage cosine below which a requirement has no evidence "
-                             "(default: the tuned NO_EVIDENCE_BELOW of resumatch.compare, "
+                             "(default: the tuned NO_EVIDENCE_BELOW of resumatch.rank.compare, "
                              "printed in the summary)")
     parser.add_argument("--quiet", action="store_true", help="no summary table")
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    from resumatch.compare import NO_EVIDENCE_BELOW, PassageIndex, compare_candidates
     from resumatch.config import Settings
-    from resumatch.documents import dedupe, read_files
-    from resumatch.embedding import Embedder
-    from resumatch.pipeline import DEFAULT_CHUNKING, load_encoder, match, open_registry
+    from resumatch.embed.embedding import DEFAULT_CHUNKING, Embedder
+    from resumatch.ingest.documents import dedupe, read_files
+    from resumatch.pipeline import load_encoder, match, open_registry
+    from resumatch.rank.compare import NO_EVIDENCE_BELOW, PassageIndex, compare_candidates
 
     settings = Settings.from_env()
     jobs, job_errors = read_files([args.job], settings.max_upload_bytes)

@@ -22,9 +22,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from resumatch.config import Settings
-    from resumatch.purge import CANDIDATE_TABLES, TRAINING_TABLES, count_candidate_data
-    from resumatch.purge import purge_candidate_data as purge
     from resumatch.store import Store
+    from resumatch.store.purge import CANDIDATE_TABLES, TRAINING_TABLES, count_candidate_data
+    from resumatch.store.purge import purge_candidate_data as purge
 
     settings = Settings.from_env()
     if not settings.db_path.exists():

@@ -43,8 +43,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from resumatch.config import Settings
-    from resumatch.embedding import Chunking, Embedder
-    from resumatch.evaluation import (
+    from resumatch.embed.embedding import Chunking, Embedder
+    from resumatch.pipeline import load_encoder, open_registry
+    from resumatch.rank.evaluation import (
         METHODS,
         RetrievalTask,
         category_queries,
@@ -55,7 +56,6 @@ def run(args: argparse.Namespace) -> int:
         run_methods,
         sample_per_category,
     )
-    from resumatch.pipeline import load_encoder, open_registry
 
     settings = Settings.from_env()
     try:

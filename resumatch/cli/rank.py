@@ -26,17 +26,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
-    from resumatch.audit import record_export, record_ranking
     from resumatch.config import Settings
-    from resumatch.documents import dedupe, read_files
-    from resumatch.embedding import Embedder
+    from resumatch.embed.embedding import DEFAULT_CHUNKING, Embedder
+    from resumatch.ingest.documents import dedupe, read_files
     from resumatch.pipeline import (
-        DEFAULT_CHUNKING,
         export_rankings,
         load_encoder,
         match,
         open_registry,
     )
+    from resumatch.store.audit import record_export, record_ranking
 
     settings = Settings.from_env()
     started = time.perf_counter()

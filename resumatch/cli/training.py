@@ -18,7 +18,7 @@ SESSION = "cli"
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    from resumatch.training import TrainingParams
+    from resumatch.train.training import TrainingParams
 
     defaults = TrainingParams()
     train = subparsers.add_parser(
@@ -75,7 +75,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _read_pairs(path: Path):  # -> PairsFile
-    from resumatch.pairs import load_pairs
+    from resumatch.train.pairs import load_pairs
 
     result = load_pairs(path)
     for error in result.errors:
@@ -88,10 +88,10 @@ def _read_pairs(path: Path):  # -> PairsFile
 
 def run_train(args: argparse.Namespace) -> int:
     from resumatch.config import Settings
-    from resumatch.jobs import create_run, get_run, run_training
-    from resumatch.pairs import save_dataset, unique_dataset_name
     from resumatch.pipeline import open_store
-    from resumatch.training import TrainingParams
+    from resumatch.train.jobs import create_run, get_run, run_training
+    from resumatch.train.pairs import save_dataset, unique_dataset_name
+    from resumatch.train.training import TrainingParams
 
     settings = Settings.from_env()
     if args.run_id and args.pairs:
@@ -153,9 +153,9 @@ def run_train(args: argparse.Namespace) -> int:
 
 def run_eval(args: argparse.Namespace) -> int:
     from resumatch.config import Settings
-    from resumatch.embedding import SentenceTransformerEncoder
+    from resumatch.embed.embedding import SentenceTransformerEncoder
     from resumatch.pipeline import open_registry
-    from resumatch.training import evaluate
+    from resumatch.train.training import evaluate
 
     settings = Settings.from_env()
     registry = open_registry(settings)
@@ -178,8 +178,8 @@ def run_eval(args: argparse.Namespace) -> int:
 
 def run_models(args: argparse.Namespace) -> int:
     from resumatch.config import Settings
+    from resumatch.embed.registry import heldout_spearman
     from resumatch.pipeline import open_registry
-    from resumatch.registry import heldout_spearman
 
     registry = open_registry(Settings.from_env())
     active = registry.active().id
@@ -206,7 +206,7 @@ def run_models(args: argparse.Namespace) -> int:
 def run_promote(args: argparse.Namespace) -> int:
     from resumatch.config import Settings
     from resumatch.pipeline import open_registry
-    from resumatch.training import promotion_check
+    from resumatch.train.training import promotion_check
 
     registry = open_registry(Settings.from_env())
     previous = registry.active().id

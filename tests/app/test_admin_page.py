@@ -15,11 +15,11 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from resumatch import jobs
-from resumatch.embedding import base_model_path
-from resumatch.pairs import load_pairs, save_dataset
-from resumatch.registry import ModelRegistry
+from resumatch.embed.embedding import base_model_path
+from resumatch.embed.registry import ModelRegistry
 from resumatch.store import Store
+from resumatch.train import jobs
+from resumatch.train.pairs import load_pairs, save_dataset
 from tests.conftest import ASSETS, ROOT
 
 APP = ROOT / "app.py"
@@ -144,7 +144,7 @@ def sample_dataset(store: Store) -> int:
 
 def test_the_estimate_is_shown_before_training_starts(admin: AppTest, store: Store,
                                                       sample_dataset: int) -> None:
-    from resumatch.training import TrainingParams
+    from resumatch.train.training import TrainingParams
 
     params = TrainingParams()
     store.set_setting(f"speed:[{sample_dataset}, 8, {params.max_seq_length}, true, 0]",

@@ -9,8 +9,8 @@ import pytest
 from fixtures_docs import ROOT, SAMPLE_JOBS, SAMPLE_RESUMES, docx_bytes, pdf_bytes
 from streamlit.testing.v1 import AppTest
 
-from resumatch.documents import read_files
-from resumatch.pipeline import DEFAULT_CHUNKING
+from resumatch.embed.embedding import DEFAULT_CHUNKING
+from resumatch.ingest.documents import read_files
 from resumatch.store import Store
 
 APP = ROOT / "app.py"

@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 from fixtures_docs import ROOT, blank_pdf_bytes, docx_bytes, encrypted_pdf_bytes, pdf_bytes
 
-from resumatch.documents import Document
+from resumatch.ingest.documents import Document
 from resumatch.store import Store
 
 BAD = {  # file -> what stderr must say about it

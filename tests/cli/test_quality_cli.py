@@ -13,7 +13,7 @@ from fixtures_docs import WordEncoder
 
 import resumatch.pipeline
 from resumatch.cli import build_parser, main
-from resumatch.evaluation import METHODS
+from resumatch.rank.evaluation import METHODS
 
 ROWS = [
     ("1", "Data", "dev", "spark airflow kafka pipelines and sql"),

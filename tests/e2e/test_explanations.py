@@ -13,7 +13,7 @@ from e2e_support import choose, wait_for_app
 from fixtures_docs import SAMPLE_JOBS, SAMPLE_RESUMES
 from playwright.sync_api import Page, expect
 
-from resumatch.matching import Passage
+from resumatch.rank.matching import Passage
 from ui.pair_view import highlighted
 
 pytestmark = pytest.mark.e2e

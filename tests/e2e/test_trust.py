@@ -134,9 +134,9 @@ def test_blind_mode_shows_candidate_numbers_and_no_contact_details(app_server,
 def start_fine_tune(server, monkeypatch: pytest.MonkeyPatch):
     """A long fine-tune on the server's data directory, started as the admin page does."""
     from resumatch.config import Settings
-    from resumatch.jobs import start_training
-    from resumatch.pairs import Pair, save_dataset
-    from resumatch.training import TrainingParams
+    from resumatch.train.jobs import start_training
+    from resumatch.train.pairs import Pair, save_dataset
+    from resumatch.train.training import TrainingParams
 
     store = store_of(server)
     pairs = [Pair(f"Resume {i}: {'nurse ICU' if i % 2 else 'python django'} work",
@@ -152,7 +152,7 @@ def start_fine_tune(server, monkeypatch: pytest.MonkeyPatch):
 def test_five_sessions_rank_at_once_while_a_fine_tune_runs(
         app_server, browser: Browser, browser_context_args: dict,
         monkeypatch: pytest.MonkeyPatch) -> None:
-    from resumatch.jobs import cancel, refresh
+    from resumatch.train.jobs import cancel, refresh
 
     store = store_of(app_server)
     contexts = [browser.new_context(**browser_context_args) for _ in range(5)]

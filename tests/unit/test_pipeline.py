@@ -10,11 +10,9 @@ import pandas as pd
 import pytest
 from fixtures_docs import SAMPLE_JOBS, SAMPLE_RESUMES, WordEncoder
 
-from resumatch.documents import Document, read_files
-from resumatch.embedding import Chunking, Embedder, LazyEncoder
-from resumatch.matching import candidates_for_job
+from resumatch.embed.embedding import DEFAULT_CHUNKING, Chunking, Embedder, LazyEncoder
+from resumatch.ingest.documents import Document, read_files
 from resumatch.pipeline import (
-    DEFAULT_CHUNKING,
     MatchResult,
     export_rankings,
     load_encoder,
@@ -22,6 +20,7 @@ from resumatch.pipeline import (
     open_registry,
     open_store,
 )
+from resumatch.rank.matching import candidates_for_job
 from resumatch.store import Store
 
 CAREER_CHANGER = "omar_haddad_career_changer"

@@ -1,0 +1,1 @@
+"""Text to vectors: encoders, backends, token windows, the cache, model versions."""

@@ -1,0 +1,1 @@
+"""Files to clean text: formats, redaction, passages and requirements."""

@@ -1,0 +1,1 @@
+"""Candidates that persist: the shortlist (openings and the talent pool to come)."""

@@ -1,0 +1,1 @@
+"""Vectors to rankings: scores, keywords, explanations, compare, evaluation."""

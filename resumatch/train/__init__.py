@@ -1,0 +1,1 @@
+"""Labelled pairs, fine-tuning and its background jobs."""

@@ -1,0 +1,203 @@
+"""Encoder backends: cache keys, CPU detection, selection, fallback to torch, and ONNX
+rankings agreeing with torch's."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+from fixtures_docs import WordEncoder
+
+from resumatch.embed import backends
+from resumatch.embed.backends import (
+    AUTO,
+    BackendCheck,
+    BackendDecision,
+    ServingEncoder,
+    model_id_for,
+    quantization_target,
+)
+from resumatch.embed.embedding import DEFAULT_CHUNKING, Embedder
+from resumatch.embed.registry import ModelRegistry, ModelVersion
+from resumatch.ingest.documents import read_files
+from resumatch.pipeline import load_encoder, match
+from resumatch.store import Store
+
+
+@pytest.fixture
+def base_version(store: Store, settings) -> ModelVersion:
+    return ModelRegistry(store, settings.models_dir).base()
+
+
+def fake_export(version: ModelVersion, backend: str, data_dir: Path, graph: bytes) -> Path:
+    """An export directory whose model file is ``graph``, as a crash or a bad disk leaves."""
+    directory = backends.export_dir(data_dir, version.id, backend)
+    shutil.copytree(version.path, directory, ignore=shutil.ignore_patterns("*.safetensors"))
+    file_name = f"onnx/model_{backend.replace('-', '_')}.onnx"
+    (directory / "onnx").mkdir()
+    (directory / file_name).write_bytes(graph)
+    (directory / backends.MANIFEST).write_text(json.dumps({"file_name": file_name}))
+    return directory
+
+
+# -- names, keys and the CPU -----------------------------------------------------------------
+
+def test_every_backend_but_torch_gets_its_own_cache_key() -> None:
+    assert model_id_for("base", "torch") == "base"
+    assert model_id_for("v2", "onnx") == "v2@onnx"
+    assert model_id_for("v2", "openvino-int8") == "v2@openvino-int8"
+    with pytest.raises(ValueError):
+        model_id_for("v2", "cuda")
+
+
+def test_the_int8_config_follows_the_cpu() -> None:
+    assert quantization_target({"avx2", "avx512f", "avx512_vnni"}, "x86_64") == "avx512_vnni"
+    assert quantization_target({"avx2", "avx512f", "avx512bw"}, "x86_64") == "avx512"
+    assert quantization_target({"avx", "avx2"}, "x86_64") == "avx2"
+    assert quantization_target(set(), "aarch64") == "arm64"
+    with pytest.raises(backends.BackendError, match="AVX2"):
+        quantization_target({"sse4_2"}, "x86_64")
+
+
+def test_unknown_backends_are_refused(base_version, data_dir) -> None:
+    with pytest.raises(ValueError, match="onnx-int8"):
+        ServingEncoder(base_version, "tpu", data_dir)
+
+
+def test_torch_serves_without_loading_anything_until_needed(base_version, settings) -> None:
+    encoder = load_encoder(base_version, settings)
+    assert encoder.model_id == "base"
+    assert encoder.status.label() == "torch"
+    assert encoder._encoder is None
+    assert not (settings.data_dir / "exports").exists()
+
+
+# -- fallback --------------------------------------------------------------------------------
+
+def test_a_broken_onnx_file_falls_back_to_torch(base_version, data_dir, store,
+                                                 base_encoder) -> None:
+    fake_export(base_version, "onnx-int8", data_dir, b"not an onnx graph")
+    encoder = ServingEncoder(base_version, "onnx-int8", data_dir, store)
+    assert encoder.model_id == "base@onnx-int8"  # nothing is loaded to know the key
+
+    vectors = encoder.encode(["Data engineer with Spark and Airflow"])
+
+    assert encoder.status.serving == "torch"
+    assert "onnx-int8" in encoder.status.fallback
+    assert encoder.model_id == "base"  # torch vectors are never filed under the int8 key
+    expected = base_encoder.encode(["Data engineer with Spark and Airflow"])
+    np.testing.assert_allclose(vectors, expected, atol=1e-5)
+
+
+def test_an_export_error_falls_back_to_torch_and_leaves_no_half_export(
+        base_version, data_dir, store, monkeypatch: pytest.MonkeyPatch) -> None:
+    def fail(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        raise OSError("No space left on device")
+
+    monkeypatch.setattr(backends, "_export", fail)
+    encoder = ServingEncoder(base_version, "openvino-int8", data_dir, store)
+    status = encoder.prepare()
+    assert status.serving == "torch"
+    assert "No space left on device" in status.fallback
+    assert encoder.model_id == "base"
+    assert list((data_dir / "exports" / "base").iterdir()) == []
+
+
+def test_auto_falls_back_to_torch_when_no_backend_can_be_built(
+        base_version, data_dir, store, monkeypatch: pytest.MonkeyPatch) -> None:
+    def load(version, backend, data_dir, progress=None):  # noqa: ANN001, ANN202
+        if backend == "torch":
+            return WordEncoder(model_id=version.id)
+        raise backends.BackendError(f"exporting {version.id} to {backend} failed: boom")
+
+    monkeypatch.setattr(backends, "load_backend", load)
+    notes: list[str] = []
+    encoder = ServingEncoder(base_version, AUTO, data_dir, store)
+    status = encoder.prepare(lambda done, total, note: notes.append(note))
+
+    assert status.serving == "torch" and status.label() == "torch (auto)"
+    assert "boom" in status.fallback  # shown once in the UI
+    assert any("openvino-int8" in note for note in notes)  # the slow first use says why
+    assert [c.backend for c in status.decision.checks if c.error] == list(
+        backends.AUTO_CANDIDATES)
+
+    # The decision is kept: the next process neither exports nor checks again.
+    monkeypatch.setattr(backends, "check_backends", lambda *a, **k: pytest.fail("rechecked"))
+    again = ServingEncoder(base_version, AUTO, data_dir, store)
+    assert again.status.serving == "torch" and again.model_id == "base"
+
+
+def test_auto_picks_the_fastest_backend_that_passed(
+        base_version, data_dir, store, monkeypatch: pytest.MonkeyPatch) -> None:
+    checks = {"torch": BackendCheck("torch", True, 1, 1, 1, 1, 10.0),
+              "openvino-int8": BackendCheck("openvino-int8", False, 0.97, 0.9, 0.6, 0.5, 40.0),
+              "openvino": BackendCheck("openvino", True, 1, 1, 1, 1, 25.0),
+              "onnx-int8": BackendCheck("onnx-int8", True, 0.995, 0.99, 1, 0.9, 20.0),
+              "onnx": BackendCheck("onnx", True, 1, 1, 1, 1, 12.0)}
+
+    def load(version, backend, data_dir, progress=None):  # noqa: ANN001, ANN202
+        return WordEncoder(model_id=f"{version.id}:{backend}")
+
+    def compare(backend, *args):  # noqa: ANN001, ANN002, ANN202
+        return checks[backend]
+
+    monkeypatch.setattr(backends, "load_backend", load)
+    monkeypatch.setattr(backends, "compare_to_reference", compare)
+    monkeypatch.setattr(backends, "chunks_per_second", lambda *a: 10.0)
+    encoder = ServingEncoder(base_version, AUTO, data_dir, store)
+
+    assert encoder.model_id == "base@openvino"  # the fastest of those that passed
+    assert encoder.status.label() == "openvino (auto)" and encoder.status.fallback is None
+    assert encoder.loaded.model_id == "base:openvino"  # the checked model, not a reload
+
+
+def test_a_decision_made_on_another_cpu_is_not_reused(base_version, data_dir, store) -> None:
+    backends.save_decision(store, BackendDecision("base", "openvino-int8", [],
+                                                  backends.cpu_label(), 0.0))
+    encoder = ServingEncoder(base_version, AUTO, data_dir, store)
+    assert encoder.status.label() == "openvino-int8 (auto)"
+    assert encoder.model_id == "base@openvino-int8"
+    assert encoder._encoder is None  # a cached pool ranks without loading the model
+
+    backends.save_decision(store, BackendDecision("base", "openvino-int8", [], "other", 0.0))
+    assert ServingEncoder(base_version, AUTO, data_dir, store).status.serving is None
+
+
+# -- the real thing: ONNX against torch on the shipped samples ---------------------------------
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory: pytest.TempPathFactory) -> tuple[ModelVersion, Path]:
+    """The base model exported to ONNX and quantized to int8 once for this module."""
+    data_dir = tmp_path_factory.mktemp("exports")
+    version = ModelRegistry(Store(data_dir / "state.sqlite3"), data_dir / "models").base()
+    backends.ensure_export(version, "onnx-int8", data_dir)
+    return version, data_dir
+
+
+@pytest.mark.slow
+def test_onnx_and_torch_rank_the_samples_alike(exported, base_encoder,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    version, data_dir = exported
+    resumes, _ = read_files([backends.ASSETS / "sample_resumes"])
+    jobs, _ = read_files([backends.ASSETS / "sample_jobs"])
+    torch_result = match(resumes, jobs, Embedder(base_encoder, None, DEFAULT_CHUNKING))
+    monkeypatch.setattr(backends, "_export", lambda *a, **k: pytest.fail("exported twice"))
+
+    onnx = backends.load_backend(version, "onnx", data_dir)
+    onnx_result = match(resumes, jobs, Embedder(onnx, None, DEFAULT_CHUNKING))
+    np.testing.assert_allclose(onnx_result.scores, torch_result.scores, atol=1e-4)
+    assert onnx_result.table["resume"].tolist() == torch_result.table["resume"].tolist()
+
+    int8 = backends.load_backend(version, "onnx-int8", data_dir)
+    assert int8.model_id == "base@onnx-int8"
+    int8_result = match(resumes, jobs, Embedder(int8, None, DEFAULT_CHUNKING))
+    for job in torch_result.job_names:
+        ours = int8_result.table[int8_result.table["job"] == job]["resume"].tolist()
+        theirs = torch_result.table[torch_result.table["job"] == job]["resume"].tolist()
+        assert ours[:3] == theirs[:3], job
+    cosines = [float(a.vector @ b.vector)
+               for a, b in zip(int8_result.resumes, torch_result.resumes, strict=True)]
+    assert min(cosines) > 0.98
