@@ -69,6 +69,21 @@ def _cut_long(text: str, a: int, b: int, max_words: int) -> list[tuple[int, int]
     return spans
 
 
+_LIST_MARKER = re.compile(r"^\s*(?:[-*•●▪◦‣·–—+]|\(?\d{1,2}[.)])\s+")
+
+
+def strip_list_marker(passage: str) -> str:
+    """A passage without its leading bullet or list number ("- ", "• ", "2) "), for a
+    table cell: the marker says nothing, and a cell starting with "-" or "+" would be a
+    spreadsheet formula.
+
+    Example:
+        >>> strip_list_marker("- Built Spark pipelines"), strip_list_marker("2) SQL")
+        ('Built Spark pipelines', 'SQL')
+    """
+    return _LIST_MARKER.sub("", passage.strip(), count=1)
+
+
 def is_bullet(passage: str) -> bool:
     """Whether a passage starts with a bullet marker or a list number."""
     return bool(_BULLET.match(passage))

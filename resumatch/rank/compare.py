@@ -31,7 +31,7 @@ import pandas as pd
 from resumatch.embed.embedding import DocEmbedding, Encoder
 from resumatch.exports import frame_to_csv
 from resumatch.ingest.documents import Document
-from resumatch.ingest.passages import split_passages
+from resumatch.ingest.passages import split_passages, strip_list_marker
 from resumatch.ingest.requirements import Requirement, extract_requirements
 from resumatch.store import Store
 
@@ -301,7 +301,8 @@ class Comparison:
                     "score": round(item.score, 4),
                     "status": "evidence" if item.met else "no evidence",
                     # One line per cell: spreadsheets show embedded newlines badly.
-                    "evidence": " ".join(item.passage.split()) if item.met else "",
+                    "evidence": (" ".join(strip_list_marker(item.passage).split())
+                                 if item.met else ""),
                     "fit": fit,
                 })
         columns = ["requirement", "kind", "candidate", "score", "status", "evidence", "fit"]

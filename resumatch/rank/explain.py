@@ -19,7 +19,7 @@ import numpy as np
 
 from resumatch.embed.embedding import DocEmbedding, Encoder, Progress
 from resumatch.ingest.documents import text_hash
-from resumatch.ingest.passages import split_passages
+from resumatch.ingest.passages import split_passages, strip_list_marker
 from resumatch.rank.keywords import (
     Term,
     contains_term,
@@ -32,8 +32,6 @@ from resumatch.rank.keywords import (
 from resumatch.rank.matching import Passage
 from resumatch.rank.matching import top_passages as best_passages
 from resumatch.store import Store
-
-_LIST_MARKER = re.compile(r"^(?:[-*•●▪◦‣·–—+]|\(?\d{1,2}[.)])\s+")
 
 # -- fit score -------------------------------------------------------------------------
 
@@ -300,6 +298,6 @@ def clip(text: str, words: int = 40) -> str:
         >>> clip("- Built Spark pipelines", words=2)
         'Built Spark …'
     """
-    parts = _LIST_MARKER.sub("", text.strip()).split()
+    parts = strip_list_marker(text).split()
     return " ".join(parts[:words]) + (" …" if len(parts) > words else "")
 

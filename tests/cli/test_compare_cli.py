@@ -40,7 +40,8 @@ def test_writes_the_long_format_for_every_requirement_and_candidate(sample_run) 
     names = {p.stem for p in SAMPLE_RESUMES.iterdir()}
     assert set(table["candidate"]) == names  # candidates are file stems
     assert table["requirement"].nunique() == N_REQUIREMENTS
-    # Evidence is a passage of that resume, and blank where there is none.
+    # Evidence is a passage of that resume (without its list marker, which a spreadsheet
+    # would read as a formula), and blank where there is none.
     texts = {p.stem: " ".join(p.read_text(encoding="utf-8").split())
              for p in SAMPLE_RESUMES.iterdir()}
     has = table[table["status"] == "evidence"]
@@ -58,7 +59,7 @@ def test_best_fit_first_and_the_summary(sample_run) -> None:
     assert (nurse["status"] == "no evidence").all() and (nurse["fit"] == 0).all()
     kafka = table[(table["candidate"] == "omar_haddad_career_changer")
                   & table["requirement"].str.contains("Kafka")]
-    assert kafka["evidence"].iloc[0].startswith("- Developed a Kafka consumer")
+    assert kafka["evidence"].iloc[0].startswith("Developed a Kafka consumer")
     assert "senior_data_engineer: 11 requirements (7 required, 4 nice to have)" in done.stdout
     assert f"wrote {out}" in done.stderr
 
