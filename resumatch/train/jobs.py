@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from resumatch.config import Settings
-from resumatch.store import Store
+from resumatch.store import Store, open_store
 from resumatch.train.runs import (
     Run,
     create_run,
@@ -65,17 +65,12 @@ def start_training(settings: Settings, store: Store, dataset_id: int,
     Raises ``RuntimeError`` naming the run in progress.
     """
     active_run(store)  # marks runs whose process died, so they do not block this one
-    log_dir = settings.data_dir / "runs"
+    log_dir = settings.runs_dir  # beside the models: every server can show the log
     log_dir.mkdir(parents=True, exist_ok=True)
     run = create_run(store, dataset_id, {**params, "session": session}, exclusive=True)
     log_path = log_dir / f"{run.id}.log"
     update_run(store, run.id, params={**run.params, "log": str(log_path.resolve())})
-    env = {**os.environ, "RESUMATCH_DATA_DIR": str(settings.data_dir.resolve()),
-           "TQDM_DISABLE": "1", "PYTHONUNBUFFERED": "1", "HF_HUB_OFFLINE": "1",
-           "OMP_WAIT_POLICY": os.environ.get("OMP_WAIT_POLICY", "PASSIVE"),
-           "TRANSFORMERS_OFFLINE": "1",
-           "PYTHONPATH": os.pathsep.join(p for p in (str(PACKAGE_ROOT),
-                                                     os.environ.get("PYTHONPATH")) if p)}
+    env = training_env(settings)
     try:
         with open(log_path, "ab") as log:
             process = subprocess.Popen(
@@ -88,6 +83,24 @@ def start_training(settings: Settings, store: Store, dataset_id: int,
         raise RuntimeError(f"could not start the training process: {err}") from err
     update_run(store, run.id, pid=process.pid)
     return get_run(store, run.id)
+
+
+def training_env(settings: Settings) -> dict[str, str]:
+    """The environment of a training process: this one's, pointed at the same store and
+    models directory as ``settings`` (absolute paths: the process runs in another
+    directory), with the model hub offline and quiet progress bars."""
+    env = {**os.environ, "RESUMATCH_DATA_DIR": str(settings.data_dir.resolve()),
+           "RESUMATCH_MODELS_DIR": str(settings.models_dir.resolve()),
+           "TQDM_DISABLE": "1", "PYTHONUNBUFFERED": "1", "HF_HUB_OFFLINE": "1",
+           "OMP_WAIT_POLICY": os.environ.get("OMP_WAIT_POLICY", "PASSIVE"),
+           "TRANSFORMERS_OFFLINE": "1",
+           "PYTHONPATH": os.pathsep.join(p for p in (str(PACKAGE_ROOT),
+                                                     os.environ.get("PYTHONPATH")) if p)}
+    if settings.database_url:
+        env["RESUMATCH_DATABASE_URL"] = settings.database_url
+    else:  # settings built in code may differ from this process's environment
+        env.pop("RESUMATCH_DATABASE_URL", None)
+    return env
 
 
 def process_alive(pid: int | None, run_id: str | None = None) -> bool:
@@ -190,7 +203,7 @@ def run_training(settings: Settings, run_id: str, echo: bool = False) -> int:
     from resumatch.train.pairs import dataset_pairs, get_dataset
     from resumatch.train.training import TrainingParams, TrainingProgress, train_version
 
-    store = Store(settings.db_path)
+    store = open_store(settings)
     try:
         run = get_run(store, run_id)
     except KeyError as err:
