@@ -176,3 +176,38 @@ def test_the_training_process_opens_the_callers_store_and_models_dir(
     # Only a process reading this very store knows the run, and that it is finished.
     assert f"run {run.id} is done, not waiting to start" in done.stderr, done.stderr
     assert done.returncode == 2
+
+
+@pytest.mark.store_backends
+def test_a_run_on_another_host_is_left_to_that_host(store: Store, stand_in,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """Another app server sees the run but never judges or signals its process id."""
+    run, process = stand_in
+    jobs.update_run(store, run.id, params={**run.params, "host": "other-server"})
+    os.kill(process.pid, signal.SIGKILL)  # a pid that means nothing here
+    process.wait()
+    assert jobs.refresh(store, run.id).status == "running"
+    assert jobs.active_run(store).id == run.id
+    assert jobs.cancel(store, run.id).status == "cancelling"  # no signal sent from here
+    monkeypatch.setattr(jobs, "REMOTE_CANCEL_GRACE_S", -1.0)  # its host never answered
+    cancelled = jobs.refresh(store, run.id)
+    assert cancelled.status == "cancelled" and "other-server" in cancelled.message
+
+
+@pytest.mark.store_backends
+def test_the_training_process_stops_on_a_cancel_from_another_server(
+        store: Store, settings, dataset_id: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    from resumatch.train import training
+
+    run = jobs.create_run(store, dataset_id, {})
+
+    def fake_train(registry, pairs, params, name, run_id, report):  # noqa: ANN001, ANN202
+        report(training.TrainingProgress(1, 10, 0.1, message="training"))
+        jobs.update_run(store, run_id, status="cancelling")  # the admin of another server
+        report(training.TrainingProgress(2, 10, 0.2, message="training"))
+        raise AssertionError("training went on after the cancel")
+
+    monkeypatch.setattr(training, "train_version", fake_train)
+    assert jobs.run_training(settings, run.id) == 130
+    stopped = jobs.get_run(store, run.id)
+    assert (stopped.status, stopped.step) == ("cancelled", 1)
