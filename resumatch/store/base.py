@@ -86,9 +86,15 @@ class Store(ABC):
 
     # -- engine-specific ---------------------------------------------------------------
     @abstractmethod
-    def connect(self) -> AbstractContextManager[Any]:
+    def connect(self, read_only: bool = False) -> AbstractContextManager[Any]:
         """One transaction, serialised with every other ``connect()`` transaction:
-        committed when the block ends, rolled back (and the error re-raised) on error."""
+        committed when the block ends, rolled back (and the error re-raised) on error.
+
+        With ``read_only=True``: a transaction on one consistent snapshot that refuses
+        writes and is not serialised (it neither waits for nor blocks writers), for large
+        reads such as loading a pool's vectors. Never use it for a check that a write in
+        another transaction depends on.
+        """
 
     @abstractmethod
     def migrate(self) -> None:

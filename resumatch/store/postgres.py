@@ -245,11 +245,18 @@ class PostgresStore(Store):
         close_pool(self.url)
 
     @contextmanager
-    def connect(self) -> Iterator[PostgresConnection]:
+    def connect(self, read_only: bool = False) -> Iterator[PostgresConnection]:
         """One transaction holding the store lock: committed on success, rolled back on
-        error."""
+        error.
+
+        ``read_only``: a ``REPEATABLE READ READ ONLY`` transaction (one snapshot, writes
+        refused) that does not take the lock, so it neither waits for nor blocks writers.
+        """
         with self.pool.connection() as raw, raw.transaction():
-            raw.execute(_LOCK_SQL, (LOCK_CLASS,))
+            if read_only:
+                raw.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            else:
+                raw.execute(_LOCK_SQL, (LOCK_CLASS,))
             yield PostgresConnection(raw)
 
     def migrate(self) -> None:

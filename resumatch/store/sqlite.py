@@ -45,14 +45,20 @@ class SQLiteStore(Store):
         return str(self.path)
 
     @contextmanager
-    def connect(self) -> Iterator[sqlite3.Connection]:
-        """A connection in one transaction: committed on success, rolled back on error."""
+    def connect(self, read_only: bool = False) -> Iterator[sqlite3.Connection]:
+        """A connection in one transaction: committed on success, rolled back on error.
+
+        ``read_only``: a deferred transaction on one snapshot that refuses writes
+        (``query_only``) and neither waits for nor blocks writers (WAL).
+        """
         conn = sqlite3.connect(self.path, timeout=self.busy_timeout_s, isolation_level=None)
         try:
             conn.row_factory = sqlite3.Row
             conn.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout_s * 1000)}")
             conn.execute("PRAGMA foreign_keys = ON")
-            conn.execute("BEGIN IMMEDIATE")
+            if read_only:
+                conn.execute("PRAGMA query_only = ON")
+            conn.execute("BEGIN" if read_only else "BEGIN IMMEDIATE")
             try:
                 yield conn
             except BaseException:

@@ -233,3 +233,31 @@ def test_processes_migrate_once_and_start_one_run(settings) -> None:
         active = conn.execute(f"SELECT id FROM runs WHERE status IN ({marks})",
                               ACTIVE).fetchall()
     assert [row["id"] for row in active] == started
+
+
+def test_read_only_transactions_see_one_snapshot_and_do_not_wait(store: Store) -> None:
+    """A large read (a pool's vectors) neither queues behind a writer nor sees half of its
+    work, and it cannot write."""
+    store.put_documents([("h1", "ann", "A")])
+    writing, release = threading.Event(), threading.Event()
+
+    def writer() -> None:
+        with store.connect() as conn:  # holds the store's write lock until released
+            conn.execute("INSERT INTO documents (sha256, name, text, created)"
+                         " VALUES ('h2', 'bo', 'B', 0)")
+            writing.set()
+            release.wait(30)
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    try:
+        writing.wait(30)
+        with store.connect(read_only=True) as conn:
+            assert conn.execute("SELECT COUNT(*) FROM documents").fetchone()[0] == 1
+            with pytest.raises(store.errors.Error):
+                conn.execute("DELETE FROM documents")
+    finally:
+        release.set()
+        thread.join()
+    with store.connect(read_only=True) as conn:
+        assert conn.execute("SELECT COUNT(*) FROM documents").fetchone()[0] == 2
