@@ -48,7 +48,9 @@ class Settings:
     the data directory to a PostgreSQL server. ``models_dir`` (``RESUMATCH_MODELS_DIR``,
     default ``<data dir>/models``) holds every file that several app servers must all read:
     fine-tuned versions (``<models>/<version>/``), their backend exports
-    (``<models>/exports/``) and the training-run logs (``<models>/runs/``).
+    (``<models>/exports/``) and the training-run logs (``<models>/runs/``). Its default is
+    resolved when the settings are built: ``dataclasses.replace(settings, data_dir=...)``
+    keeps the old models directory (pass ``models_dir`` too).
 
     Example:
         >>> Settings(data_dir=Path("/tmp/rm")).db_path.name

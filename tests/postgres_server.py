@@ -109,7 +109,7 @@ class PostgresServer:
             if account:
                 os.chown(root, account.pw_uid, account.pw_gid)
             server._run("initdb", "-D", str(root / "data"), "-U", SUPERUSER, "--auth=trust",
-                        "--no-locale", "-E", "UTF8", "--no-sync", "--no-instructions")
+                        "--no-locale", "-E", "UTF8", "--no-sync")
             port = server._start_on_free_port()
             admin = f"postgresql://{SUPERUSER}@127.0.0.1:{port}/postgres"
             with psycopg.connect(admin, autocommit=True) as conn:

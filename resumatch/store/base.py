@@ -86,7 +86,7 @@ class Store(ABC):
 
     # -- engine-specific ---------------------------------------------------------------
     @abstractmethod
-    def connect(self, read_only: bool = False) -> AbstractContextManager[Any]:
+    def connect(self, read_only: bool = False) -> AbstractContextManager[Connection]:
         """One transaction, serialised with every other ``connect()`` transaction:
         committed when the block ends, rolled back (and the error re-raised) on error.
 

@@ -1,8 +1,7 @@
 """Portable SQL: the SQLite-dialect subset every module writes, and its PostgreSQL form.
 
 Every statement in resumatch is written once, in SQLite's dialect restricted to what
-PostgreSQL also understands (the rules are in ``docs/architecture.md`` and the README's
-"Running for a team"). :func:`to_postgres` rewrites such a statement for psycopg 3; it is
+PostgreSQL also understands. :func:`to_postgres` rewrites such a statement for psycopg 3; it is
 a tokenizer, not a parser, so it only does what a token-by-token rewrite does safely:
 
 - ``?`` placeholders become ``%s``; a ``?`` inside a string literal, a quoted identifier
@@ -14,9 +13,9 @@ a tokenizer, not a parser, so it only does what a token-by-token rewrite does sa
   ``DOUBLE PRECISION`` (SQLite reals are 8 bytes; PostgreSQL's ``REAL`` has 4) and
   ``BLOB`` becomes ``BYTEA``; ``TEXT`` stays. This applies to ``CAST(x AS REAL)`` too.
 - SQLite-only constructs are refused with :class:`UnsupportedSQL`, naming the portable
-  form: ``INSERT OR ...``, ``REPLACE INTO``, ``PRAGMA``, ``rowid``, ``CREATE TRIGGER``
-  (dialect-specific: see ``resumatch.store.migrations.Migration``), numbered or named
-  placeholders, and SQLite-only functions such as ``group_concat`` or ``ifnull``.
+  form: ``INSERT OR ...``, ``REPLACE INTO``, ``PRAGMA``, ``rowid``, virtual tables (FTS5),
+  ``CREATE TRIGGER`` (dialect-specific: see ``resumatch.store.migrations.Migration``),
+  numbered or named placeholders, and SQLite-only functions such as ``group_concat``.
 
 What a tokenizer cannot see, and portable SQL must therefore avoid, is listed in
 :data:`LIMITS`.
@@ -173,6 +172,9 @@ def _rewrite(sql: str, with_params: bool) -> str:
                               "NOTHING / DO UPDATE SET col = excluded.col", sql)
             if upper == "REPLACE" and following[:1] == ["INTO"]:
                 raise _refuse("REPLACE INTO: use INSERT ... ON CONFLICT (cols) DO UPDATE", sql)
+            if upper == "CREATE" and following[:1] == ["VIRTUAL"]:
+                raise _refuse("virtual tables (FTS5, R*Tree) are SQLite-only: search in "
+                              "Python (rank.keywords has BM25)", sql)
             if upper == "CREATE" and "TRIGGER" in following[:3]:
                 raise _refuse("CREATE TRIGGER differs by dialect: write it as "
                               "Migration(sql=..., sqlite=..., postgres=...)", sql)

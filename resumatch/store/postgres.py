@@ -167,7 +167,11 @@ def _pool_for(url: str, max_size: int, timeout_s: float) -> _Pool:
 
             pool = ConnectionPool(
                 url, min_size=1, max_size=max_size, timeout=timeout_s, open=False,
-                kwargs={"autocommit": True, "row_factory": row_factory},
+                # No server-side prepared statements: another server's migration (ALTER
+                # TABLE ... ADD COLUMN) would break a prepared SELECT * ("cached plan must
+                # not change result type").
+                kwargs={"autocommit": True, "row_factory": row_factory,
+                        "prepare_threshold": None},
                 configure=configure, check=ConnectionPool.check_connection,
                 name=f"resumatch-{mask_password(url)}")
             try:

@@ -71,6 +71,7 @@ def test_portable_statements_pass_unchanged_but_for_placeholders() -> None:
     ("SELECT * FROM t WHERE a = @a", "named"),
     ("CREATE TRIGGER t_no BEFORE DELETE ON t BEGIN SELECT 1; END;", "Migration"),
     ("SELECT `a` FROM t", "backtick"),
+    ("CREATE VIRTUAL TABLE docs USING fts5(text)", "virtual tables"),
     ("SELECT a FROM t WHERE b GLOB 'x*'", "GLOB"),
     ("CREATE TABLE t (a TEXT COLLATE NOCASE)", "NOCASE"),
     ("CREATE TABLE t (id INTEGER, x AUTOINCREMENT)", "AUTOINCREMENT"),
