@@ -55,6 +55,9 @@ LIMITS: tuple[str, ...] = (
     "insert explicit values into an AUTOINCREMENT id column and PostgreSQL's identity "
     "sequence does not advance: let the database pick ids",
     "one statement per execute(); a migration may hold several",
+    "a failed statement aborts the whole PostgreSQL transaction (SQLite goes on): do not "
+    "catch IntegrityError inside a connect() block to try something else; use ON CONFLICT",
+    "catch store.errors.IntegrityError (the engine's DB-API module), never sqlite3's",
 )
 
 
