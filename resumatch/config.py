@@ -26,13 +26,37 @@ def _env_int(name: str, default: int) -> int:
         raise ValueError(f"{name} must be an integer, got {raw!r}") from err
 
 
+DATABASE_SCHEMES = ("postgresql://", "postgres://")
+
+
+def _database_url(raw: str | None) -> str | None:
+    """``RESUMATCH_DATABASE_URL`` checked: unset or empty means the SQLite file."""
+    url = (raw or "").strip()
+    if not url:
+        return None
+    if not url.startswith(DATABASE_SCHEMES):
+        raise ValueError("RESUMATCH_DATABASE_URL must start with postgresql:// (unset it to "
+                         f"use the SQLite file in the data directory), got {url.split(':')[0]!r}")
+    return url
+
+
 @dataclass(frozen=True)
 class Settings:
     """Runtime configuration; every field has an environment variable.
 
+    ``database_url`` (``RESUMATCH_DATABASE_URL``) switches the store from the SQLite file in
+    the data directory to a PostgreSQL server. ``models_dir`` (``RESUMATCH_MODELS_DIR``,
+    default ``<data dir>/models``) holds every file that several app servers must all read:
+    fine-tuned versions (``<models>/<version>/``), their backend exports
+    (``<models>/exports/``) and the training-run logs (``<models>/runs/``). Its default is
+    resolved when the settings are built: ``dataclasses.replace(settings, data_dir=...)``
+    keeps the old models directory (pass ``models_dir`` too).
+
     Example:
         >>> Settings(data_dir=Path("/tmp/rm")).db_path.name
         'resumatch.sqlite3'
+        >>> Settings(data_dir=Path("/tmp/rm")).models_dir
+        PosixPath('/tmp/rm/models')
     """
 
     data_dir: Path = field(default_factory=lambda: Path("data"))
@@ -40,14 +64,30 @@ class Settings:
     backend: str = "torch"
     max_upload_mb: int = 20
     max_files: int = 1000
+    database_url: str | None = None
+    models_dir: Path = None  # type: ignore[assignment]  # None: <data dir>/models
+
+    def __post_init__(self) -> None:
+        if self.models_dir is None:
+            object.__setattr__(self, "models_dir", self.data_dir / "models")
+        object.__setattr__(self, "database_url", _database_url(self.database_url))
 
     @property
     def db_path(self) -> Path:
+        """The SQLite file (used when no ``database_url`` is set)."""
         return self.data_dir / "resumatch.sqlite3"
 
     @property
-    def models_dir(self) -> Path:
-        return self.data_dir / "models"
+    def exports_dir(self) -> Path:
+        """ONNX/OpenVINO exports of model versions: derived from the weights, so they sit
+        beside them where every server can read them (``resumatch.embed.backends``)."""
+        return self.models_dir / "exports"
+
+    @property
+    def runs_dir(self) -> Path:
+        """Training-run logs: written by the training process on one server, shown by the
+        admin page of any server."""
+        return self.models_dir / "runs"
 
     @property
     def max_upload_bytes(self) -> int:
@@ -59,10 +99,15 @@ class Settings:
         backend = os.environ.get("RESUMATCH_BACKEND", "torch").strip() or "torch"
         if backend not in BACKENDS:
             raise ValueError(f"RESUMATCH_BACKEND must be one of {', '.join(BACKENDS)}")
+        data_dir = Path(os.environ.get("RESUMATCH_DATA_DIR", "data")).expanduser()
+        raw_models = os.environ.get("RESUMATCH_MODELS_DIR", "").strip()
+        models_dir = Path(raw_models).expanduser() if raw_models else data_dir / "models"
         return cls(
-            data_dir=Path(os.environ.get("RESUMATCH_DATA_DIR", "data")).expanduser(),
+            data_dir=data_dir,
             admin_password=os.environ.get("RESUMATCH_ADMIN_PASSWORD") or None,
             backend=backend,
             max_upload_mb=_env_int("RESUMATCH_MAX_UPLOAD_MB", 20),
             max_files=_env_int("RESUMATCH_MAX_FILES", 1000),
+            database_url=_database_url(os.environ.get("RESUMATCH_DATABASE_URL")),
+            models_dir=models_dir,
         )

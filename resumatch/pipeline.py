@@ -24,19 +24,15 @@ from resumatch.ingest.documents import Document
 from resumatch.rank.explain import MemoEncoder, clip, explain
 from resumatch.rank.matching import matrix_frame, rankings
 from resumatch.rank.scoring import score_pool
-from resumatch.store import Store
+from resumatch.store import Store, open_store  # open_store: SQLite file or PostgreSQL URL
 
 EXPLAIN_TOP = 3  # the CSV explains the best resumes of each job; the rest stay blank
 EXPLANATION_COLUMNS = ["summary", "matched_terms", "missing_terms", "top_resume_passage",
                        "top_job_passage"]
 
 
-def open_store(settings: Settings) -> Store:
-    """The state file under the configured data directory (created on first use)."""
-    return Store(settings.db_path)
-
-
 def open_registry(settings: Settings, store: Store | None = None) -> ModelRegistry:
+    """Model versions: records in the store, files in ``settings.models_dir``."""
     return ModelRegistry(store or open_store(settings), settings.models_dir)
 
 
@@ -48,7 +44,8 @@ def load_encoder(version: ModelVersion, settings: Settings | None = None) -> Enc
                            lambda: SentenceTransformerEncoder(version.path, version.id))
     from resumatch.embed.backends import serving_encoder
 
-    return serving_encoder(version, settings.backend, settings.data_dir, open_store(settings))
+    # Exports go under the models directory (settings.exports_dir), shared by every server.
+    return serving_encoder(version, settings.backend, settings.models_dir, open_store(settings))
 
 
 @dataclass

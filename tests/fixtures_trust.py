@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import time
+from pathlib import Path
 
 import numpy as np
 
@@ -40,10 +41,30 @@ def seed_candidate_data(store: Store) -> dict[str, int]:
 
 
 def bytes_on_disk(store: Store) -> bytes:
-    """The database file and its write-ahead log, as stored."""
-    data = store.path.read_bytes()
-    wal = store.path.with_name(store.path.name + "-wal")
-    return data + (wal.read_bytes() if wal.exists() else b"")
+    """The database as stored. SQLite: the file and its write-ahead log. PostgreSQL: the
+    files of every table, TOAST table and index of the store's schema, after a
+    CHECKPOINT has written the shared buffers out (the server's own WAL is not included:
+    no SQL can erase it, see ``resumatch.store.purge``). Needs a server on this machine
+    whose data directory this process can read."""
+    if store.dialect == "sqlite":
+        data = store.path.read_bytes()
+        wal = store.path.with_name(store.path.name + "-wal")
+        return data + (wal.read_bytes() if wal.exists() else b"")
+    with store.pool.connection() as conn:
+        conn.execute("CHECKPOINT")
+        root = Path(conn.execute("SHOW data_directory").fetchone()[0])
+        rows = conn.execute(
+            "SELECT pg_relation_filepath(c.oid) FROM pg_class c"
+            " WHERE c.relnamespace = current_schema()::regnamespace"
+            " OR c.oid IN (SELECT reltoastrelid FROM pg_class"
+            "              WHERE relnamespace = current_schema()::regnamespace)").fetchall()
+    data = b""
+    for (relative,) in rows:
+        if relative is None:  # views and the like have no files
+            continue
+        for segment in sorted((root / relative).parent.glob(Path(relative).name + "*")):
+            data += segment.read_bytes()  # the main fork, its free-space map and segments
+    return data
 
 
 def audit_details(store: Store) -> list[dict]:

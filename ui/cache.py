@@ -8,7 +8,7 @@ from resumatch.config import Settings
 from resumatch.embed.embedding import DEFAULT_CHUNKING, Embedder, Encoder
 from resumatch.embed.registry import ModelRegistry, ModelVersion
 from resumatch.pipeline import load_encoder, open_registry, open_store
-from resumatch.store import Store
+from resumatch.store import Store, store_key
 
 
 def settings() -> Settings:
@@ -17,13 +17,13 @@ def settings() -> Settings:
 
 
 @st.cache_resource(show_spinner=False)
-def _store(path: str) -> Store:
-    return open_store(Settings(data_dir=settings().data_dir))
+def _store(key: str) -> Store:
+    return open_store(settings())
 
 
 def store() -> Store:
-    """The SQLite store of the configured data directory (one per process)."""
-    return _store(str(settings().db_path))
+    """The configured store, SQLite or PostgreSQL (one per process and database)."""
+    return _store(store_key(settings()))
 
 
 def registry() -> ModelRegistry:

@@ -22,20 +22,20 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from resumatch.config import Settings
-    from resumatch.store import Store
+    from resumatch.store import open_store
     from resumatch.store.purge import CANDIDATE_TABLES, TRAINING_TABLES, count_candidate_data
     from resumatch.store.purge import purge_candidate_data as purge
 
     settings = Settings.from_env()
-    if not settings.db_path.exists():
+    if not settings.database_url and not settings.db_path.exists():
         print(f"nothing to delete: no data in {settings.data_dir}", file=sys.stderr)
         return 0
-    store = Store(settings.db_path)
+    store = open_store(settings)
     include_training = not args.keep_training_data
     if not args.yes:
         pending = count_candidate_data(store, include_training)
         labels = {**CANDIDATE_TABLES, **TRAINING_TABLES}
-        print(f"This deletes from {settings.db_path}:", file=sys.stderr)
+        print(f"This deletes from {store.location}:", file=sys.stderr)
         for table, count in pending.items():
             print(f"  {count} {labels[table]}", file=sys.stderr)
         if not sys.stdin.isatty():

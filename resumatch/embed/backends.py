@@ -2,7 +2,7 @@
 static int8), exported once per model version, checked against torch, with torch as the
 fallback.
 
-Exports live in ``<data dir>/exports/<model version id>/<backend>/`` as complete
+Exports live in ``<root>/exports/<model version id>/<backend>/`` as complete
 sentence-transformers model directories, written the first time a version is used on a
 backend and reused after (a fine-tuned version gets its own). ``auto`` exports every
 candidate once per model version, checks each against torch fp32 on fixed text that ships
@@ -10,6 +10,9 @@ in ``assets/`` (cosine of every chunk vector, top-5 agreement of a small ranking
 and serves the fastest one that passed. The decision is kept in the store's ``settings``
 table, so later processes neither export nor check again. Any export or load error falls
 back to torch: logged, and exposed in ``ServingEncoder.status`` for the UI.
+
+The app passes the models directory as the root (``Settings.exports_dir``): every app
+server reads the same exports, beside the weights they come from.
 """
 
 from __future__ import annotations

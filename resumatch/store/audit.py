@@ -3,8 +3,8 @@
 Every row says who (a random session id, never a name), when, which model version,
 which documents (content hashes, never text or names) and what was shown or exported
 (counts, the top of each ranking as hashes, and the sha256 of an exported file). The
-table is append-only (SQLite triggers refuse UPDATE and DELETE), so a purge of candidate
-data leaves it intact; hashes alone do not say who a candidate was.
+table is append-only (a trigger in each engine refuses UPDATE and DELETE), so a purge of
+candidate data leaves it intact; hashes alone do not say who a candidate was.
 
 Actions written here: ``rank`` (a result set was shown), ``export`` (a file was
 downloaded or written), ``purge`` (candidate data deleted). Training runs and promotions

@@ -7,8 +7,11 @@ holds a resume's full text). Kept: model versions (weights, not documents), trai
 run records (parameters and metrics), settings, and the append-only audit log, which
 holds content hashes and counts only.
 
-Deleted rows are overwritten (``secure_delete``), the write-ahead log is truncated and
-the file is vacuumed, so the text is gone from the disk, not just unlinked.
+The store then compacts (``Store.compact``). On SQLite, deleted rows are overwritten
+(``secure_delete``), the write-ahead log is truncated and the file is vacuumed, so the
+text is gone from the disk, not just unlinked. On PostgreSQL the emptied tables are
+rewritten (``VACUUM FULL``), so the text leaves the table files; the server's write-ahead
+log and any backups keep it until they expire (see the README, "Running for a team").
 
 Example:
     >>> import tempfile, pathlib
@@ -20,7 +23,6 @@ Example:
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass, field
 
 from resumatch.store import Store
@@ -76,35 +78,11 @@ def purge_candidate_data(store: Store, include_training_data: bool = True,
     Appends one ``purge`` row (counts only) to the audit log.
     """
     tables = [*CANDIDATE_TABLES, *(TRAINING_TABLES if include_training_data else {})]
-    deleted: dict[str, int] = {}
-    with store.connect() as conn:
-        conn.execute("PRAGMA secure_delete = ON")
-        for table in tables:
-            deleted[table] = conn.execute(f"DELETE FROM {table}").rowcount
+    deleted = store.delete_all_rows(tables)
     kept_tables = [*KEPT_TABLES, *([] if include_training_data else TRAINING_TABLES)]
     store.audit(session, "purge", detail={"deleted": deleted,
                                           "training_data": include_training_data})
-    _compact(store)
+    store.compact(tables)
     kept = {table: store.count(table) for table in kept_tables}
     return PurgeReport(deleted=deleted, kept=kept)
 
-
-def _compact(store: Store, wait_s: float = 1.0) -> None:
-    """Checkpoint and truncate the WAL, then VACUUM: no deleted page survives on disk.
-
-    Best effort with a short wait: a session reading at this moment keeps its snapshot
-    (and the old pages) until it finishes; the next checkpoint then overwrites them.
-    """
-    conn = sqlite3.connect(store.path, timeout=wait_s, isolation_level=None)
-    try:
-        conn.execute(f"PRAGMA busy_timeout = {int(wait_s * 1000)}")
-        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        try:
-            conn.execute("VACUUM")
-        except sqlite3.OperationalError:
-            # Another process holds a read transaction; secure_delete has already
-            # zeroed the deleted rows, so skipping the compaction loses no privacy.
-            pass
-        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    finally:
-        conn.close()

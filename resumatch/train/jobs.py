@@ -2,8 +2,11 @@
 
 The run's row in the store is the only link between the page and the process: the page
 creates it and starts the process; the process writes its progress there; any page
-(after a reload, in another session) reads it back. A separate process survives page
-reruns, can be cancelled by its process id, and cannot corrupt the serving model.
+(after a reload, in another session, on another app server) reads it back. The row names
+the host the process runs on: only that host judges by process id whether it still lives
+or signals it; another server's Cancel is a status the process reads at its next step.
+A separate process survives page reruns, can be cancelled by its process id, and cannot
+corrupt the serving model.
 
 Example:
     >>> run = start_training(settings, store, 1, TrainingParams().to_dict())  # doctest: +SKIP
@@ -16,6 +19,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -25,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from resumatch.config import Settings
-from resumatch.store import Store
+from resumatch.store import Store, open_store
 from resumatch.train.runs import (
     Run,
     create_run,
@@ -35,6 +39,9 @@ from resumatch.train.runs import (
 )
 
 KILL_AFTER_S = 20.0  # a cancelled process still alive after this long is killed outright
+# A Cancel from another server that the process (on its own host) has not answered after
+# this long: the process is gone (its host died), so the run is marked cancelled.
+REMOTE_CANCEL_GRACE_S = 300.0
 START_TIMEOUT_S = 120.0  # a run that never reported a process id is given up after this
 PACKAGE_ROOT = Path(__file__).resolve().parents[2]
 UNCHANGED = "the active model is unchanged"
@@ -65,17 +72,13 @@ def start_training(settings: Settings, store: Store, dataset_id: int,
     Raises ``RuntimeError`` naming the run in progress.
     """
     active_run(store)  # marks runs whose process died, so they do not block this one
-    log_dir = settings.data_dir / "runs"
+    log_dir = settings.runs_dir  # beside the models: every server can show the log
     log_dir.mkdir(parents=True, exist_ok=True)
     run = create_run(store, dataset_id, {**params, "session": session}, exclusive=True)
     log_path = log_dir / f"{run.id}.log"
-    update_run(store, run.id, params={**run.params, "log": str(log_path.resolve())})
-    env = {**os.environ, "RESUMATCH_DATA_DIR": str(settings.data_dir.resolve()),
-           "TQDM_DISABLE": "1", "PYTHONUNBUFFERED": "1", "HF_HUB_OFFLINE": "1",
-           "OMP_WAIT_POLICY": os.environ.get("OMP_WAIT_POLICY", "PASSIVE"),
-           "TRANSFORMERS_OFFLINE": "1",
-           "PYTHONPATH": os.pathsep.join(p for p in (str(PACKAGE_ROOT),
-                                                     os.environ.get("PYTHONPATH")) if p)}
+    update_run(store, run.id, params={**run.params, "log": str(log_path.resolve()),
+                                      "host": socket.gethostname()})
+    env = training_env(settings)
     try:
         with open(log_path, "ab") as log:
             process = subprocess.Popen(
@@ -88,6 +91,24 @@ def start_training(settings: Settings, store: Store, dataset_id: int,
         raise RuntimeError(f"could not start the training process: {err}") from err
     update_run(store, run.id, pid=process.pid)
     return get_run(store, run.id)
+
+
+def training_env(settings: Settings) -> dict[str, str]:
+    """The environment of a training process: this one's, pointed at the same store and
+    models directory as ``settings`` (absolute paths: the process runs in another
+    directory), with the model hub offline and quiet progress bars."""
+    env = {**os.environ, "RESUMATCH_DATA_DIR": str(settings.data_dir.resolve()),
+           "RESUMATCH_MODELS_DIR": str(settings.models_dir.resolve()),
+           "TQDM_DISABLE": "1", "PYTHONUNBUFFERED": "1", "HF_HUB_OFFLINE": "1",
+           "OMP_WAIT_POLICY": os.environ.get("OMP_WAIT_POLICY", "PASSIVE"),
+           "TRANSFORMERS_OFFLINE": "1",
+           "PYTHONPATH": os.pathsep.join(p for p in (str(PACKAGE_ROOT),
+                                                     os.environ.get("PYTHONPATH")) if p)}
+    if settings.database_url:
+        env["RESUMATCH_DATABASE_URL"] = settings.database_url
+    else:  # settings built in code may differ from this process's environment
+        env.pop("RESUMATCH_DATABASE_URL", None)
+    return env
 
 
 def process_alive(pid: int | None, run_id: str | None = None) -> bool:
@@ -119,9 +140,17 @@ def process_alive(pid: int | None, run_id: str | None = None) -> bool:
     return True
 
 
+def on_this_host(run: Run) -> bool:
+    """Whether the run's process runs on this machine (runs from before hosts were
+    recorded count as local)."""
+    host = run.params.get("host")
+    return host is None or host == socket.gethostname()
+
+
 def refresh(store: Store, run_id: str) -> Run:
     """The run's current state; a run whose process is gone is marked failed (or
-    cancelled, when a cancel was asked for)."""
+    cancelled, when a cancel was asked for). A run on another host is left to that host,
+    except a Cancel its process never answered."""
     run = get_run(store, run_id)
     if not run.active:
         return run
@@ -130,6 +159,12 @@ def refresh(store: Store, run_id: str) -> Run:
         if now - run.created > START_TIMEOUT_S:
             update_run(store, run.id, status="failed",
                        message=f"the training process never started; {UNCHANGED}")
+        return get_run(store, run_id)
+    if not on_this_host(run):  # its process id means nothing here
+        if run.status == "cancelling" and now - run.updated > REMOTE_CANCEL_GRACE_S:
+            update_run(store, run.id, status="cancelled", eta_s=None,
+                       message=f"cancelled (the training process on {run.params['host']} "
+                               f"did not answer); {UNCHANGED}")
         return get_run(store, run_id)
     if process_alive(run.pid, run.id):
         if run.status == "cancelling" and now - run.updated > KILL_AFTER_S:
@@ -154,7 +189,7 @@ def cancel(store: Store, run_id: str) -> Run:
     if not run.active:
         return run
     update_run(store, run.id, status="cancelling", message="cancelling…")
-    if run.pid:
+    if run.pid and on_this_host(run):  # elsewhere, the process reads the status itself
         _signal_group(run.pid, signal.SIGTERM)
     return refresh(store, run.id)
 
@@ -190,7 +225,7 @@ def run_training(settings: Settings, run_id: str, echo: bool = False) -> int:
     from resumatch.train.pairs import dataset_pairs, get_dataset
     from resumatch.train.training import TrainingParams, TrainingProgress, train_version
 
-    store = Store(settings.db_path)
+    store = open_store(settings)
     try:
         run = get_run(store, run_id)
     except KeyError as err:
@@ -208,6 +243,8 @@ def run_training(settings: Settings, run_id: str, echo: bool = False) -> int:
     last_echo = [0.0]
 
     def report(progress: TrainingProgress) -> None:
+        if get_run(store, run_id).status == "cancelling":  # a Cancel from another server
+            raise TrainingCancelled()
         update_run(store, run_id, step=progress.step, total_steps=progress.total_steps,
                    epoch=progress.epoch, loss=progress.loss, eta_s=progress.eta_s,
                    message=progress.message)

@@ -299,9 +299,9 @@ def save_dataset(store: Store, name: str, pairs: list[Pair]) -> Dataset:
     with store.connect() as conn:
         if conn.execute("SELECT 1 FROM datasets WHERE name = ?", (name,)).fetchone():
             raise ValueError(f"a dataset named {name!r} exists already; choose another name")
-        cursor = conn.execute("INSERT INTO datasets (name, created, n_rows) VALUES (?,?,?)",
-                              (name, now, len(pairs)))
-        dataset_id = int(cursor.lastrowid)
+        dataset_id = int(conn.execute("INSERT INTO datasets (name, created, n_rows)"
+                                      " VALUES (?,?,?) RETURNING id",
+                                      (name, now, len(pairs))).fetchone()["id"])
         conn.executemany(
             "INSERT INTO pairs (dataset_id, resume, job, label) VALUES (?,?,?,?)",
             [(dataset_id, p.resume, p.job, p.label) for p in pairs])

@@ -14,7 +14,8 @@ from resumatch.config import Settings
 ROOT = Path(__file__).resolve().parents[2]
 
 ENV_VARS = ("RESUMATCH_DATA_DIR", "RESUMATCH_ADMIN_PASSWORD", "RESUMATCH_BACKEND",
-            "RESUMATCH_MAX_UPLOAD_MB", "RESUMATCH_MAX_FILES")
+            "RESUMATCH_MAX_UPLOAD_MB", "RESUMATCH_MAX_FILES", "RESUMATCH_DATABASE_URL",
+            "RESUMATCH_MODELS_DIR")
 
 
 @pytest.fixture
@@ -29,6 +30,9 @@ def test_defaults_work_without_any_environment(clean_env: pytest.MonkeyPatch) ->
     assert settings.data_dir == Path("data")
     assert settings.db_path == Path("data") / "resumatch.sqlite3"
     assert settings.models_dir == Path("data") / "models"
+    assert settings.exports_dir == Path("data") / "models" / "exports"
+    assert settings.runs_dir == Path("data") / "models" / "runs"
+    assert settings.database_url is None
     assert settings.admin_password is None
     assert settings.backend == "torch"
     assert settings.max_upload_bytes == 20 * 1024 * 1024
@@ -42,6 +46,8 @@ def test_every_field_reads_its_environment_variable(clean_env: pytest.MonkeyPatc
     clean_env.setenv("RESUMATCH_BACKEND", "onnx")
     clean_env.setenv("RESUMATCH_MAX_UPLOAD_MB", "5")
     clean_env.setenv("RESUMATCH_MAX_FILES", " 12 ")
+    clean_env.setenv("RESUMATCH_DATABASE_URL", " postgresql://rm:pw@db:5432/resumatch ")
+    clean_env.setenv("RESUMATCH_MODELS_DIR", str(tmp_path / "shared"))
     settings = Settings.from_env()
     assert settings.data_dir == tmp_path / "state"
     assert settings.db_path.parent == tmp_path / "state"
@@ -49,6 +55,10 @@ def test_every_field_reads_its_environment_variable(clean_env: pytest.MonkeyPatc
     assert settings.backend == "onnx"
     assert settings.max_upload_bytes == 5 * 1024 * 1024
     assert settings.max_files == 12
+    assert settings.database_url == "postgresql://rm:pw@db:5432/resumatch"
+    assert settings.models_dir == tmp_path / "shared"
+    assert settings.exports_dir == tmp_path / "shared" / "exports"
+    assert settings.runs_dir == tmp_path / "shared" / "runs"
 
 
 def test_empty_values_fall_back_to_defaults(clean_env: pytest.MonkeyPatch) -> None:
@@ -59,6 +69,30 @@ def test_empty_values_fall_back_to_defaults(clean_env: pytest.MonkeyPatch) -> No
     assert settings.admin_password is None
     assert settings.backend == "torch"
     assert settings.max_upload_mb == 20
+
+
+def test_empty_database_url_and_models_dir_mean_the_defaults(
+        clean_env: pytest.MonkeyPatch) -> None:
+    clean_env.setenv("RESUMATCH_DATABASE_URL", " ")
+    clean_env.setenv("RESUMATCH_MODELS_DIR", "")
+    settings = Settings.from_env()
+    assert settings.database_url is None
+    assert settings.models_dir == Path("data") / "models"
+
+
+def test_a_database_url_must_be_postgresql(clean_env: pytest.MonkeyPatch) -> None:
+    clean_env.setenv("RESUMATCH_DATABASE_URL", "mysql://db/resumatch")
+    with pytest.raises(ValueError, match="RESUMATCH_DATABASE_URL must start with postgresql"):
+        Settings.from_env()
+    assert Settings(database_url="postgres://db/x").database_url == "postgres://db/x"
+    with pytest.raises(ValueError, match="postgresql://"):
+        Settings(database_url="sqlite:///x.db")
+
+
+def test_models_dir_defaults_under_the_data_dir_in_code_too(tmp_path: Path) -> None:
+    assert Settings(data_dir=tmp_path).models_dir == tmp_path / "models"
+    assert Settings(data_dir=tmp_path, models_dir=tmp_path / "m").exports_dir == \
+        tmp_path / "m" / "exports"
 
 
 def test_unknown_backend_is_refused_with_the_choices(clean_env: pytest.MonkeyPatch) -> None:

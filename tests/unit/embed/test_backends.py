@@ -72,7 +72,10 @@ def test_torch_serves_without_loading_anything_until_needed(base_version, settin
     assert encoder.model_id == "base"
     assert encoder.status.label() == "torch"
     assert encoder._encoder is None
-    assert not (settings.data_dir / "exports").exists()
+    assert not settings.exports_dir.exists()
+    # Exports sit beside the model files, where every app server reads them.
+    assert backends.export_dir(encoder.data_dir, "base", "onnx") == \
+        settings.exports_dir / "base" / "onnx"
 
 
 # -- fallback --------------------------------------------------------------------------------

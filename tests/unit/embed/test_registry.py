@@ -9,6 +9,8 @@ import pytest
 from resumatch.embed.registry import ACTIVE_KEY, BASE_ID, ModelRegistry
 from resumatch.store import Store
 
+pytestmark = pytest.mark.store_backends  # the store tests run on SQLite and PostgreSQL
+
 
 @pytest.fixture
 def registry(store: Store, settings) -> ModelRegistry:

@@ -5,8 +5,12 @@ from __future__ import annotations
 import csv
 import io
 
+import pytest
+
 from resumatch.pool import shortlist
-from resumatch.store import Store
+from resumatch.store import Store, open_store
+
+pytestmark = pytest.mark.store_backends  # the store tests run on SQLite and PostgreSQL
 
 
 def test_star_list_and_unstar(store: Store) -> None:
@@ -39,9 +43,9 @@ def test_starring_again_refreshes_the_values_and_keeps_one_row(store: Store) -> 
 
 
 def test_the_shortlist_survives_a_new_store_on_the_same_file(settings) -> None:
-    shortlist.star(Store(settings.db_path), "job", "Job", "r1", "ann", score=0.5)
-    # A page reload opens the same SQLite file again (here: a fresh Store object).
-    assert [e.resume_name for e in shortlist.entries(Store(settings.db_path))] == ["ann"]
+    shortlist.star(open_store(settings), "job", "Job", "r1", "ann", score=0.5)
+    # A page reload opens the same store again (here: a fresh Store object).
+    assert [e.resume_name for e in shortlist.entries(open_store(settings))] == ["ann"]
 
 
 def test_csv_export(store: Store) -> None:

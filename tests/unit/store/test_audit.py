@@ -23,6 +23,8 @@ from resumatch.store.audit import (
 )
 from resumatch.store.purge import purge_candidate_data
 
+pytestmark = pytest.mark.store_backends
+
 RESUMES = [Document(f"person_{i}", f"Secret-{i} nurse ICU patients {i}") for i in range(12)]
 JOBS = [Document("icu", "ICU nurse"), Document("chef", "Head chef")]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import signal
@@ -47,6 +48,7 @@ def stand_in(store: Store, dataset_id: int) -> Iterator[tuple[jobs.Run, subproce
         process.wait()
 
 
+@pytest.mark.store_backends
 def test_a_dead_training_process_marks_its_run_failed(store: Store, stand_in) -> None:
     run, process = stand_in
     assert jobs.refresh(store, run.id).status == "running"
@@ -58,6 +60,7 @@ def test_a_dead_training_process_marks_its_run_failed(store: Store, stand_in) ->
     assert jobs.active_run(store) is None
 
 
+@pytest.mark.store_backends
 def test_cancel_stops_the_process_group(store: Store, stand_in) -> None:
     run, process = stand_in
     jobs.cancel(store, run.id)
@@ -65,6 +68,7 @@ def test_cancel_stops_the_process_group(store: Store, stand_in) -> None:
     assert process.poll() is not None
 
 
+@pytest.mark.store_backends
 def test_only_one_run_at_a_time(store: Store, settings, stand_in, dataset_id: int) -> None:
     run, _ = stand_in
     with pytest.raises(RuntimeError, match=f"{run.id} is still in progress"):
@@ -77,6 +81,7 @@ def test_a_reused_pid_is_not_taken_for_the_training_process() -> None:
     assert not jobs.process_alive(None)
 
 
+@pytest.mark.store_backends
 def test_a_run_that_never_got_a_process_fails(store: Store, dataset_id: int,
                                               monkeypatch: pytest.MonkeyPatch) -> None:
     run = jobs.create_run(store, dataset_id, {})
@@ -85,6 +90,7 @@ def test_a_run_that_never_got_a_process_fails(store: Store, dataset_id: int,
     assert jobs.refresh(store, run.id).status == "failed"
 
 
+@pytest.mark.store_backends
 def test_run_rows_round_trip(store: Store, dataset_id: int) -> None:
     run = jobs.create_run(store, dataset_id, {"epochs": 1})
     jobs.update_run(store, run.id, step=3, total_steps=9, loss=0.25, metrics={"a": 1})
@@ -99,6 +105,7 @@ def test_run_rows_round_trip(store: Store, dataset_id: int) -> None:
         jobs.get_run(store, "run-missing")
 
 
+@pytest.mark.store_backends
 def test_estimates_prefer_a_finished_run_then_a_stored_calibration(store: Store,
                                                                    dataset_id: int) -> None:
     params = TrainingParams()
@@ -148,3 +155,59 @@ def test_killed_or_cancelled_training_leaves_the_active_model_serving(
     assert encoder.encode([Pair("a", "b", 0.5).resume]).shape == (1, 384)
     actions = [row["action"] for row in store.audit_rows()]
     assert "train_cancelled" in actions
+
+
+@pytest.mark.store_backends
+def test_the_training_process_opens_the_callers_store_and_models_dir(
+        store: Store, settings, dataset_id: int, tmp_path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The process gets the store and the models directory from the settings it was started
+    with, not from whatever this process's environment says."""
+    monkeypatch.delenv("RESUMATCH_DATABASE_URL", raising=False)
+    settings = dataclasses.replace(settings, models_dir=tmp_path / "shared-models")
+    env = jobs.training_env(settings)
+    assert env["RESUMATCH_MODELS_DIR"] == str((tmp_path / "shared-models").resolve())
+    assert env.get("RESUMATCH_DATABASE_URL") == settings.database_url
+    run = jobs.create_run(store, dataset_id, {})
+    jobs.update_run(store, run.id, status="done")
+    done = subprocess.run([sys.executable, "-m", "resumatch", "train", run.id],
+                          cwd=jobs.PACKAGE_ROOT, env=env, capture_output=True, text=True,
+                          timeout=300)
+    # Only a process reading this very store knows the run, and that it is finished.
+    assert f"run {run.id} is done, not waiting to start" in done.stderr, done.stderr
+    assert done.returncode == 2
+
+
+@pytest.mark.store_backends
+def test_a_run_on_another_host_is_left_to_that_host(store: Store, stand_in,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """Another app server sees the run but never judges or signals its process id."""
+    run, process = stand_in
+    jobs.update_run(store, run.id, params={**run.params, "host": "other-server"})
+    os.kill(process.pid, signal.SIGKILL)  # a pid that means nothing here
+    process.wait()
+    assert jobs.refresh(store, run.id).status == "running"
+    assert jobs.active_run(store).id == run.id
+    assert jobs.cancel(store, run.id).status == "cancelling"  # no signal sent from here
+    monkeypatch.setattr(jobs, "REMOTE_CANCEL_GRACE_S", -1.0)  # its host never answered
+    cancelled = jobs.refresh(store, run.id)
+    assert cancelled.status == "cancelled" and "other-server" in cancelled.message
+
+
+@pytest.mark.store_backends
+def test_the_training_process_stops_on_a_cancel_from_another_server(
+        store: Store, settings, dataset_id: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    from resumatch.train import training
+
+    run = jobs.create_run(store, dataset_id, {})
+
+    def fake_train(registry, pairs, params, name, run_id, report):  # noqa: ANN001, ANN202
+        report(training.TrainingProgress(1, 10, 0.1, message="training"))
+        jobs.update_run(store, run_id, status="cancelling")  # the admin of another server
+        report(training.TrainingProgress(2, 10, 0.2, message="training"))
+        raise AssertionError("training went on after the cancel")
+
+    monkeypatch.setattr(training, "train_version", fake_train)
+    assert jobs.run_training(settings, run.id) == 130
+    stopped = jobs.get_run(store, run.id)
+    assert (stopped.status, stopped.step) == ("cancelled", 1)

@@ -20,6 +20,8 @@ from resumatch.train.pairs import (
 )
 from tests.conftest import ASSETS
 
+pytestmark = pytest.mark.store_backends  # the store tests run on SQLite and PostgreSQL
+
 
 def messages(result) -> dict[int, str]:
     return {e.row: e.message for e in result.errors}

@@ -1,0 +1,171 @@
+"""The one list of schema migrations, shared by the SQLite and the PostgreSQL store.
+
+Entry ``i`` migrates the schema from version ``i`` to ``i + 1``. APPEND new entries; never
+edit or reorder an old one (a database that has run it will not run it again). SQLite
+records its version in ``PRAGMA user_version``, PostgreSQL in the ``schema_migrations``
+table (one row per applied entry).
+
+An entry is either
+
+- a string of portable SQL (the SQLite dialect restricted to what PostgreSQL also
+  understands: ``CREATE TABLE``, ``CREATE INDEX``, ``ALTER TABLE ... ADD COLUMN`` with the
+  types TEXT, INTEGER, REAL, BLOB and ``INTEGER PRIMARY KEY AUTOINCREMENT``). SQLite runs
+  it as written; PostgreSQL runs :func:`resumatch.store.dialect.to_postgres` of it. This is
+  the form every feature should use, one entry per feature with a comment naming it; or
+- a :class:`Migration`, when a step cannot be written portably (triggers, functions): the
+  portable part plus the statements each dialect needs on its own.
+
+Example:
+    >>> script(MIGRATIONS[0], "postgres").count("DOUBLE PRECISION") > 0
+    True
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from resumatch.store.dialect import to_postgres
+
+DIALECTS = ("sqlite", "postgres")
+
+
+@dataclass(frozen=True)
+class Migration:
+    """One schema step with dialect-specific statements.
+
+    Attributes:
+        sql: portable SQL run by both stores (translated for PostgreSQL).
+        sqlite: statements only SQLite runs, after ``sql`` (SQLite dialect, untranslated).
+        postgres: statements only PostgreSQL runs, after ``sql`` (PostgreSQL dialect,
+            untranslated; run as one script, so dollar-quoted function bodies are fine).
+    """
+
+    sql: str
+    sqlite: str = ""
+    postgres: str = ""
+
+
+def script(migration: str | Migration, dialect: str) -> str:
+    """The SQL one dialect runs for ``migration``.
+
+    Raises:
+        ValueError: an unknown dialect.
+        resumatch.store.dialect.UnsupportedSQL: the portable part is not portable.
+    """
+    if dialect not in DIALECTS:
+        raise ValueError(f"unknown SQL dialect {dialect!r}; expected one of {DIALECTS}")
+    step = migration if isinstance(migration, Migration) else Migration(migration)
+    if dialect == "sqlite":
+        return "\n".join(part for part in (step.sql, step.sqlite) if part.strip())
+    return "\n".join(part for part in (to_postgres(step.sql, with_params=False),
+                                       step.postgres) if part.strip())
+
+
+MIGRATIONS: list[str | Migration] = [
+    # 1: the initial schema. The audit log is append-only: a trigger in each dialect
+    # refuses UPDATE and DELETE (and, in PostgreSQL, TRUNCATE).
+    Migration(
+        sql="""
+    CREATE TABLE documents (
+        sha256 TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        text TEXT NOT NULL,
+        created REAL NOT NULL
+    );
+    CREATE TABLE embeddings (
+        sha256 TEXT NOT NULL,
+        model_id TEXT NOT NULL,
+        chunking TEXT NOT NULL,
+        dim INTEGER NOT NULL,
+        n_chunks INTEGER NOT NULL,
+        spans TEXT NOT NULL,
+        chunk_vectors BLOB NOT NULL,
+        created REAL NOT NULL,
+        PRIMARY KEY (sha256, model_id, chunking)
+    );
+    CREATE TABLE datasets (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        name TEXT NOT NULL UNIQUE,
+        created REAL NOT NULL,
+        n_rows INTEGER NOT NULL
+    );
+    CREATE TABLE pairs (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        dataset_id INTEGER NOT NULL REFERENCES datasets(id) ON DELETE CASCADE,
+        resume TEXT NOT NULL,
+        job TEXT NOT NULL,
+        label REAL NOT NULL
+    );
+    CREATE TABLE model_versions (
+        id TEXT PRIMARY KEY,
+        path TEXT NOT NULL,
+        created REAL NOT NULL,
+        parent TEXT,
+        dataset TEXT,
+        n_rows INTEGER,
+        params TEXT NOT NULL DEFAULT '{}',
+        metrics TEXT NOT NULL DEFAULT '{}'
+    );
+    CREATE TABLE settings (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    );
+    CREATE TABLE runs (
+        id TEXT PRIMARY KEY,
+        dataset_id INTEGER,
+        params TEXT NOT NULL DEFAULT '{}',
+        status TEXT NOT NULL,
+        pid INTEGER,
+        created REAL NOT NULL,
+        updated REAL NOT NULL,
+        step INTEGER NOT NULL DEFAULT 0,
+        total_steps INTEGER NOT NULL DEFAULT 0,
+        epoch REAL NOT NULL DEFAULT 0,
+        loss REAL,
+        eta_s REAL,
+        message TEXT NOT NULL DEFAULT '',
+        version_id TEXT,
+        metrics TEXT NOT NULL DEFAULT '{}'
+    );
+    CREATE TABLE shortlist (
+        job_sha256 TEXT NOT NULL,
+        job_name TEXT NOT NULL,
+        resume_sha256 TEXT NOT NULL,
+        resume_name TEXT NOT NULL,
+        score REAL,
+        fit REAL,
+        evidence TEXT NOT NULL DEFAULT '',
+        created REAL NOT NULL,
+        PRIMARY KEY (job_sha256, resume_sha256)
+    );
+    CREATE TABLE audit (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        ts REAL NOT NULL,
+        session TEXT NOT NULL,
+        action TEXT NOT NULL,
+        model_id TEXT,
+        documents TEXT NOT NULL DEFAULT '[]',
+        detail TEXT NOT NULL DEFAULT '{}'
+    );
+    """,
+        sqlite="""
+    CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+        BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;
+    CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
+        BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;
+    """,
+        postgres="""
+    CREATE FUNCTION audit_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        RAISE EXCEPTION 'audit log is append-only' USING ERRCODE = 'restrict_violation';
+    END;
+    $$;
+    CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+        FOR EACH ROW EXECUTE FUNCTION audit_append_only();
+    CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
+        FOR EACH ROW EXECUTE FUNCTION audit_append_only();
+    CREATE TRIGGER audit_no_truncate BEFORE TRUNCATE ON audit
+        FOR EACH STATEMENT EXECUTE FUNCTION audit_append_only();
+    """,
+    ),
+]
