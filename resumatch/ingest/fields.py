@@ -269,7 +269,7 @@ _DEGREE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"information)", re.IGNORECASE)),
     ("associate", re.compile(
         r"\bassociates?'?\s+(?:degree|of|in)\b|\ba\.\s?a\.\s?s?\.?(?!\w)|\ba\.?\s?a\.?\s?s\b|"
-        r"\bdiploma\b(?!\s+in\s+high\s+school)", re.IGNORECASE)),
+        r"(?<!school )(?<!ged )\bdiploma\b(?!\s+in\s+high\s+school)", re.IGNORECASE)),
     ("high school", re.compile(
         r"\bhigh\s+school\b|\bg\.?\s?e\.?\s?d\b|\bhsc\b|\bssc\b|\b1[02]th\b|"
         r"\bsecondary school|\bintermediate\b|\bmatriculation\b", re.IGNORECASE)),
