@@ -212,7 +212,9 @@ def _notes(candidate: Candidate, blind: bool) -> None:
 
 
 def _delete(candidate: Candidate, blind: bool) -> None:
-    with st.expander("Delete this candidate everywhere"):
+    if not st.toggle("Delete this candidate everywhere", key=f"pool_delete_open_{candidate.id}"):
+        return
+    with st.container(border=True, key="pool_delete_box"):
         st.caption("Deletes their files' text and vectors, fields, stages, ratings, notes, "
                    "shortlist rows and labelled pairs with their resume (the right to "
                    "erasure). The audit log keeps one row naming the files by hash only.")

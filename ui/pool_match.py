@@ -52,16 +52,19 @@ def pool_notes() -> None:
 
 
 def save_job_as_opening(result: MatchResult) -> None:
-    """An expander that saves one of the ranked jobs as an opening."""
-    with st.expander("Save a job as an opening"):
-        job = st.selectbox("Job", result.job_names, key="save_opening_job")
-        name = st.text_input("Opening name", value=job, key=f"save_opening_name_{job}")
-        if st.button("Save as opening", key="save_opening"):
-            doc = result.job(job).doc
-            saved = openings.save_opening(cache.store(), name or job, doc.text,
-                                          audit_panel.session_id())
-            # Ranked candidates enter the new opening with the fit they just got.
+    """A row that saves one of the ranked jobs as an opening (its ranked candidates enter
+    the opening as ``new`` with the fit they just got)."""
+    saved_message = st.session_state.pop("save_opening_done", None)
+    with st.container(border=True, key="save_opening_row"):
+        pick, name_box, action = st.columns([2, 2, 1], vertical_alignment="bottom")
+        job = pick.selectbox("Save a job as an opening", result.job_names,
+                             key="save_opening_job")
+        name = name_box.text_input("Opening name", key="save_opening_name",
+                                   placeholder=job)
+        if action.button("Save as opening", key="save_opening"):
             store = cache.store()
+            saved = openings.save_opening(store, name or job, result.job(job).doc.text,
+                                          audit_panel.session_id())
             j = result.job_names.index(job)
             ranked = []
             for i, e in enumerate(result.resumes):
@@ -70,7 +73,9 @@ def save_job_as_opening(result: MatchResult) -> None:
                     ranked.append((found.id, float(result.scores[i, j]),
                                    float(result.fit[i, j])))
             workflow.record_matches(store, saved.id, ranked, result.model_id)
-            st.success(f"Saved opening #{saved.id}: {saved.name}")
+            saved_message = f"Saved opening #{saved.id}: {saved.name}"
+        if saved_message:
+            st.success(saved_message)
 
 
 def filter_ranked(table: pd.DataFrame, result: MatchResult) -> pd.DataFrame:

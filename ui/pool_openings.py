@@ -16,7 +16,12 @@ def _set_status(opening_id: int, status: str) -> None:
 def manage() -> None:
     """An expander listing openings, with a form to save a new one."""
     found = openings.list_openings(cache.store())
-    with st.expander(f"Openings ({len(found)})"), st.container(key="pool_openings"):
+    saved = st.session_state.pop("pool_opening_saved", None)
+    if saved:
+        st.success(saved)
+    with st.expander("Openings"), st.container(key="pool_openings"):
+        if not found:
+            st.caption("No openings yet.")
         for opening in found:
             name, action = st.columns([5, 1], vertical_alignment="center")
             name.text(f"#{opening.id} {opening.name} · {opening.status}")
@@ -36,7 +41,9 @@ def manage() -> None:
                     st.error(str(err))
                 else:
                     st.session_state["pool_opening"] = saved.id
-                    st.success(f"Saved opening #{saved.id}: {saved.name}")
+                    st.session_state["pool_opening_saved"] = (
+                        f"Saved opening #{saved.id}: {saved.name}")
+                    st.rerun()
 
 
 def pick(key: str, label: str = "Opening") -> Opening | None:
