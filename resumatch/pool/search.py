@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -108,12 +109,11 @@ class PoolIndex:
 
     # -- building --------------------------------------------------------------------
     def _terms(self, text: str) -> tuple[np.ndarray, np.ndarray]:
-        counts: dict[int, int] = {}
-        for token in tokenize(text):
-            term = self._vocab.setdefault(token, len(self._vocab))
-            counts[term] = counts.get(term, 0) + 1
-        return (np.fromiter(counts.keys(), dtype=np.int32, count=len(counts)),
-                np.fromiter(counts.values(), dtype=np.float64, count=len(counts)))
+        counts = Counter(tokenize(text))
+        vocab = self._vocab
+        ids = np.fromiter((vocab.setdefault(t, len(vocab)) for t in counts), dtype=np.int32,
+                          count=len(counts))
+        return ids, np.fromiter(counts.values(), dtype=np.float64, count=len(counts))
 
     def _doc_for(self, entry: IndexEntry) -> _Doc:
         found = self._docs.get(entry.sha256)
