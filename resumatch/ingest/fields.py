@@ -3,21 +3,22 @@
 Extracted by rules (no network, no large model, the same output for the same text):
 
 - ``years_experience``: the union of the date ranges of the jobs a resume lists
-  ("Jan 2013 to Jan 2014", "03/2010 - Present", "2012 – 2015"), ranges under an
-  education heading or next to a degree or school left out, overlapping jobs counted
-  once. "Present"/"Current" means ``as_of`` (default: today). A year without a month
-  counts from January. Without any job date range, a stated "5+ years of experience".
-- ``degree``: the highest level named: high school < associate < bachelor < master <
-  doctorate (``DEGREE_LEVELS``).
-- ``title``: the job title next to the most recent date range (latest end, then latest
-  start).
-- ``location``: a labelled location or address ("Location: Pune"), else a
-  "City, ST" / "City, State" line in the header.
-- ``skills``: the skills of the shipped vocabulary the resume names; the passage is the
-  first mention. The finder is passed in (the pool passes
-  :func:`resumatch.rank.keywords.find_skills`), because the vocabulary belongs to the
-  ranking layer above this one.
-
+  ("Jan 2013 to Jan 2014", "03/2010 - Present", "2012 – 2015", "2012 June till date"),
+  leaving out ranges in sections that list no jobs (education, training, interests,
+  volunteering, community work, awards) or next to a degree, a school or volunteering;
+  overlapping jobs count once. "Present"/"Current" means ``as_of`` (default: today). A
+  year without a month counts from January. Without any job date range, a stated
+  "5+ years of experience".
+- ``degree``: the highest level held: high school < associate < bachelor < master <
+  doctorate (``DEGREE_LEVELS``); a degree followed by "in progress", "expected",
+  "present", "not completed"... before any year is not held yet.
+- ``title``: the job title of the most recent date range (latest end, then latest
+  start): on its line before the dates, else the nearest line above or below that is not
+  filler ("Company Name", "City", punctuation); without any dated job, a short
+  role-naming headline near the top ("Sr. Network Engineer").
+- ``location``: a labelled location or address ("Location: Pune"), a phrase such as
+  "based in" or "moved to", else a "City, ST" / "City, State" line in the header that is
+  not a school's.
 Accuracy on hand-labelled shared resumes is measured by ``bench/fields_accuracy.py``.
 
 Example:
@@ -86,14 +87,16 @@ _MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|
           r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)")
 _YEAR = r"(?:19[5-9]\d|20[0-4]\d)"
 _DATE = (rf"(?:{_MONTH}\.?[ \t]*,?[ \t]*(?:'|’)?{_YEAR}"
+         rf"|{_YEAR}[ \t]+{_MONTH}\b\.?"
          rf"|{_MONTH}\.?[ \t]*(?:'|’)\d\d"
          rf"|(?<!\d)(?:0?[1-9]|1[0-2])[ \t]*[/.-][ \t]*{_YEAR}"
          rf"|{_YEAR}[ \t]*[/-][ \t]*(?:0?[1-9]|1[0-2])(?![\d/])"
          rf"|{_YEAR})")
-_PRESENT = (r"(?:present|current(?:ly)?|now|today|till[ \t]+date|till[ \t]+now|to[ \t]+date|"
+_PRESENT = (r"(?:present|current(?:ly)?|now|today|till[ \t]+(?:the[ \t]+)?date|till[ \t]+now|"
+            r"to[ \t]+date|"
             r"date|ongoing|continuing)")
 _RANGE = re.compile(
-    rf"(?<![\w/])(?P<start>{_DATE})\s*(?:-|–|—|~|to|till|until|through|thru)\s*"
+    rf"(?<![\w/])(?P<start>{_DATE})\s*(?:-|–|—|~|－|～|ï¼\S?|to|till|until|through|thru)\s*"
     rf"(?:(?P<end>{_DATE})|(?P<present>{_PRESENT}))(?![\w/])", re.IGNORECASE)
 _STATED_YEARS = re.compile(
     r"(?P<n>\d{1,2}(?:\.\d)?)\s*\+?\s*(?:years?|yrs?)\.?\s+(?:of\s+)?"
@@ -116,6 +119,9 @@ def _parse_date(raw: str, end: bool) -> tuple[int, int] | None:
     match = re.match(r"(\d{4})\s*[/-]\s*(\d{1,2})$", text)
     if match:
         return int(match.group(1)), int(match.group(2))
+    match = re.match(rf"(\d{{4}})\s+({_MONTH})\.?$", text)
+    if match:
+        return int(match.group(1)), _MONTHS[match.group(2)[:3]]
     match = re.match(r"(\d{4})$", text)
     if match:
         return int(match.group(1)), 1
@@ -124,18 +130,21 @@ def _parse_date(raw: str, end: bool) -> tuple[int, int] | None:
 
 # -- sections ------------------------------------------------------------------------------
 
-_EDUCATION_HEADING = re.compile(
+_NON_JOB_HEADING = re.compile(
     r"^\W*(?:education(?:al)?(?:\s+(?:details|background|and\s+training|history|"
     r"qualifications?))?|academic(?:s|\s+(?:details|profile|qualifications?|background))?|"
     r"qualifications?|educational\s+qualifications?|certifications?|licen[cs]es|"
-    r"training|courses?)\W*$", re.IGNORECASE)
+    r"training|courses?|interests|hobbies|volunteer(?:ing|\s+work|\s+experience)?|"
+    r"community(?:\s+(?:involvement|service|work))?|activities|affiliations|"
+    r"(?:professional\s+)?affiliations|honou?rs(?:\s+and\s+awards)?|awards)[\s:]*$",
+    re.IGNORECASE)
 _OTHER_HEADING = re.compile(
     r"^\W*(?:(?:work|professional|employment|career|relevant|industry)\s+)?"
-    r"(?:experience|history|background)(?:\s+details)?\W*$|^\W*(?:work history|"
+    r"(?:experience|history|background)(?:\s+details)?[\s:]*$|^\W*(?:work history|"
     r"employment|company details|projects?(?:\s+details)?|skills?(?:\s+details)?|"
     r"summary|professional summary|profile|objective|career objective|accomplishments|"
-    r"achievements|interests|languages|references|highlights|personal details|"
-    r"additional information|affiliations|activities)\W*$", re.IGNORECASE)
+    r"achievements|languages|references|highlights|personal details|"
+    r"additional information)[\s:]*$", re.IGNORECASE)
 _EDUCATION_WORDS = re.compile(
     r"universit|college|school|institute|academy|degree|bachelor|master|diploma|"
     r"graduat|\bb\.?\s?(?:sc|tech|e|a|com|ca|ba|s)\b|\bm\.?\s?(?:sc|tech|ca|ba|s)\b|\bmba\b|"
@@ -143,15 +152,19 @@ _EDUCATION_WORDS = re.compile(
     r"\bllb\b|\bllm\b|\bcertificat", re.IGNORECASE)
 
 
-def _education_spans(text: str) -> list[tuple[int, int]]:
-    """Character spans of sections under an education-like heading."""
+_NOT_A_JOB = re.compile(r"\bvolunteer|\bcommunity (?:involvement|service)", re.IGNORECASE)
+
+
+def _non_job_spans(text: str) -> list[tuple[int, int]]:
+    """Character spans of sections that list no jobs: education, training, interests,
+    volunteering, community work, affiliations, awards."""
     spans: list[tuple[int, int]] = []
     start: int | None = None
     offset = 0
     for line in text.split("\n"):
         stripped = line.strip()
         if stripped and len(stripped) <= 50:
-            if _EDUCATION_HEADING.match(stripped):
+            if _NON_JOB_HEADING.match(stripped):
                 if start is None:
                     start = offset
             elif _OTHER_HEADING.match(stripped) and start is not None:
@@ -183,14 +196,14 @@ def job_date_ranges(text: str, as_of: date | None = None) -> list[DateRange]:
     """Date ranges of jobs (education ranges left out), in order of the text."""
     today = as_of or date.today()
     now = today.year * 12 + today.month
-    education = _education_spans(text)
+    education = _non_job_spans(text)
     ranges = []
     for match in _RANGE.finditer(text):
         if any(a <= match.start() < b for a, b in education):
             continue
         a, b = _line_bounds(text, match.start(), match.end())
         context = text[max(a, match.start() - 80):min(b, match.end() + 80)]
-        if _EDUCATION_WORDS.search(context):
+        if _EDUCATION_WORDS.search(context) or _NOT_A_JOB.search(text[a:b]):
             continue
         start = _parse_date(match.group("start"), end=False)
         if start is None:
@@ -269,18 +282,30 @@ _DEGREE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"information)", re.IGNORECASE)),
     ("associate", re.compile(
         r"\bassociates?'?\s+(?:degree|of|in)\b|\ba\.\s?a\.\s?s?\.?(?!\w)|\ba\.?\s?a\.?\s?s\b|"
-        r"(?<!school )(?<!ged )\bdiploma\b(?!\s+in\s+high\s+school)", re.IGNORECASE)),
+        r"(?<!school )(?<!ged )\bdiploma\b(?!\s+in\s+high\s+school)|\bcommunity college\b",
+        re.IGNORECASE)),
     ("high school", re.compile(
         r"\bhigh\s+school\b|\bg\.?\s?e\.?\s?d\b|\bhsc\b|\bssc\b|\b1[02]th\b|"
-        r"\bsecondary school|\bintermediate\b|\bmatriculation\b", re.IGNORECASE)),
+        r"\bsecondary school|\bintermediate\s+(?:\(|in\b|exam|board|college|12)|"
+        r"\bmatriculation\b", re.IGNORECASE)),
 )
 
 
+# A degree still being studied for is not held yet.
+_NOT_COMPLETED = re.compile(
+    r"not\s+completed|incomplete|in\s+progress|pursuing|expected|anticipated|"
+    r"\bpresent\b|\bcurrent(?:ly)?\b|\bongoing\b", re.IGNORECASE)
+
+
 def highest_degree(text: str) -> FieldValue:
-    """The highest degree level named in a resume, with the line that names it."""
+    """The highest degree level a resume names as held, with the line that names it (a
+    degree followed by "expected", "in progress", "present"... is not held yet)."""
     for level, pattern in _DEGREE_PATTERNS:
-        match = pattern.search(text)
-        if match:
+        for match in pattern.finditer(text):
+            # What follows up to the next year (the year it was awarded) says if it is held.
+            after = re.split(r"(?:19|20)\d\d", text[match.end():match.end() + 120], maxsplit=1)[0]
+            if _NOT_COMPLETED.search(after):
+                continue
             a, b = _line_bounds(text, match.start(), match.end())
             passage = text[max(a, match.start() - 80):min(b, match.end() + 80)]
             return FieldValue("degree", level, _clip(passage), match.start(), match.end())
@@ -307,52 +332,86 @@ def _title_like(line: str) -> str | None:
     words = line.split()
     if len(words) > 8 or len(line) > 70 or "@" in line or line.endswith("."):
         return None
-    if _OTHER_HEADING.match(line) or _EDUCATION_HEADING.match(line):
+    if _OTHER_HEADING.match(line) or _NON_JOB_HEADING.match(line):
         return None
     if not (line[0].isupper() or line[0].isdigit()):
         return None
     return line
 
 
+_FILLER_LINE = re.compile(r"^(?:company name|city|state|country|to|ï¼.*|[\W\d]*)$",
+                          re.IGNORECASE)
+_ROLE_WORD = re.compile(
+    r"\b(?:engineer|manager|developer|analyst|teacher|consultant|advocate|accountant|nurse|"
+    r"designer|officer|executive|assistant|specialist|intern(?:ship)?|coordinator|director|"
+    r"trainer|technician|administrator|architect|scientist|lead|leader|supervisor|"
+    r"representative|associate|clerk|chef|cook|driver|agent|programmer|tester|"
+    r"therapist|counselor|advisor|planner|scheduler|carpenter|electrician|mechanic|"
+    r"operator|instructor|professor|lecturer|attorney|lawyer|pharmacist|physician)s?\b",
+    re.IGNORECASE)
+HEADLINE_CHARS = 1500
+
+
+def _located(text: str, title: str, offset: int) -> tuple[str, int, int]:
+    start = text.find(title, offset)
+    return title, start, start + len(title)
+
+
 def _title_near(text: str, item: DateRange) -> tuple[str, int, int] | None:
+    """The title of the job a date range belongs to: on its line before the dates, else
+    the nearest line above that is not filler (Company Name, City, State, punctuation),
+    else the nearest such line below; a sentence or a heading in between ends the search."""
     a, b = _line_bounds(text, *item.span)
     before = text[a:item.span[0]]
     # "Senior Accountant , 01/2015 to Current": the title shares the line with the dates.
     first = re.split(r"\s*(?:\||,|–|—|\s-\s|\(|\bat\b)\s*", before.strip())[0]
     title = _title_like(first) if first else None
     if title:
-        start = text.find(title, a)
-        return title, start, start + len(title)
-    # Otherwise the nearest title-like line above (up to 4 lines), then below.
-    lines_above = text[:a].split("\n")[-5:]
+        return _located(text, title, a)
     offset = a
-    for line in reversed(lines_above):
+    for line in reversed(text[:a].split("\n")[-16:]):
         offset -= len(line) + 1
+        if _FILLER_LINE.match(line.strip()):
+            continue
         title = _title_like(line)
         if title:
-            start = text.find(title, offset)
-            return title, start, start + len(title)
-    after = text[b:].split("\n")[:5]
+            return _located(text, title, offset)
+        break
     offset = b + 1
-    for line in after:
+    for line in text[b:].split("\n")[1:17]:
+        if not _FILLER_LINE.match(line.strip()):
+            title = _title_like(line)
+            if title and not _RANGE.search(line):
+                return _located(text, title, offset)
+            break
+        offset += len(line) + 1
+    return None
+
+
+def _headline_title(text: str) -> tuple[str, int, int] | None:
+    """A short line near the top that names a role ("Sr. Network Engineer")."""
+    offset = 0
+    for line in text[:HEADLINE_CHARS].split("\n"):
         title = _title_like(line)
-        if title and not _RANGE.search(line):
-            start = text.find(title, offset)
-            return title, start, start + len(title)
+        if title and _ROLE_WORD.search(title) and not _EDUCATION_WORDS.search(title):
+            return _located(text, title, offset)
         offset += len(line) + 1
     return None
 
 
 def most_recent_title(text: str, as_of: date | None = None) -> FieldValue:
-    """The job title next to the most recent job date range."""
-    ranges = job_date_ranges(text, as_of)
-    for item in sorted(ranges, key=lambda r: (-r.end, -r.start, r.span[0])):
-        found = _title_near(text, item)
-        if found:
-            title, start, end = found
-            a, b = _line_bounds(text, start, end)
-            return FieldValue("title", title, _clip(text[a:b]), start, end)
-    return FieldValue("title", None)
+    """The job title next to the most recent job date range (latest end, then latest
+    start); without any job dates, a role-naming headline near the top."""
+    ranges = sorted(job_date_ranges(text, as_of), key=lambda r: (-r.end, -r.start, r.span[0]))
+    latest = [r for r in ranges if r.end == ranges[0].end] if ranges else []
+    found = next((t for t in (_title_near(text, r) for r in latest) if t), None)
+    if found is None and not ranges:
+        found = _headline_title(text)
+    if found is None:
+        return FieldValue("title", None)
+    title, start, end = found
+    a, b = _line_bounds(text, start, end)
+    return FieldValue("title", title, _clip(text[a:b]), start, end)
 
 
 # -- location ------------------------------------------------------------------------------
@@ -377,7 +436,7 @@ _CITY_STATE = re.compile(
 _LOCATION_LABEL = re.compile(
     rf"\b(?i:(?:current\s+|preferred\s+)?location|city|address)[ \t]*[:\-–][ \t]*"
     rf"(?P<loc>(?:[\w#./-]+[ \t,]+){{0,6}}?{_CITY}(?:[ \t]*,[ \t]*{_CITY})?)"
-    rf"|\b(?i:based\s+in|residing\s+in|lives\s+in)[ \t]+"
+    rf"|\b(?i:based\s+in|residing\s+in|lives\s+in|living\s+in|moved\s+to|moving\s+to)[ \t]+"
     rf"(?P<loc2>{_CITY}(?:[ \t]*,[ \t]*{_CITY})?)")
 _PLACEHOLDER = re.compile(r"^(?:city|state|city\s*,\s*state|country)$", re.IGNORECASE)
 HEADER_CHARS = 400
@@ -396,9 +455,11 @@ def location(text: str) -> FieldValue:
             return FieldValue("location", loc, _clip(text[a:b]), start, start + len(loc))
     for match in _CITY_STATE.finditer(text[:HEADER_CHARS]):
         loc = " ".join(match.group("loc").split())
-        if _PLACEHOLDER.match(re.sub(r"\s*,\s*", ", ", loc)):
-            continue
         a, b = _line_bounds(text, match.start(), match.end())
+        # A school's or a degree's place is not where the candidate lives.
+        if _PLACEHOLDER.match(re.sub(r"\s*,\s*", ", ", loc)) or \
+                _EDUCATION_WORDS.search(text[a:b]):
+            continue
         return FieldValue("location", loc, _clip(text[a:b]), match.start(), match.end())
     return FieldValue("location", None)
 
