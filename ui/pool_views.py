@@ -17,6 +17,7 @@ from resumatch.store.audit import record_export
 from ui import audit_panel, cache, pool_candidate, pool_openings
 
 SEARCH_KEY = "pool_search_opening"  # the opening searched for, while a search is shown
+SHOWN_MAX = 500  # rows drawn in the table; the whole pool is ranked either way
 TABLE_COLUMNS = {"fit": st.column_config.ProgressColumn("fit", min_value=0, max_value=100,
                                                         format="%.0f")}
 
@@ -48,7 +49,7 @@ def search(field_filter: FieldFilter, blind: bool,
     store = cache.store()
     with st.spinner("Ranking the pool…"):
         found: SearchResult = search_pool(store, opening.as_document(), cache.embedder(),
-                                          field_filter)
+                                          field_filter, top=SHOWN_MAX)
     fits = {int(r.candidate_id): (float(r.score), float(r.fit))
             for r in found.table.itertuples()}
     if not st.session_state.get("pool_search_logged"):
@@ -61,8 +62,11 @@ def search(field_filter: FieldFilter, blind: bool,
     table = found.table.drop(columns=["location"] if blind else [])
     if blind:
         table["candidate"] = [blind_name(i) for i in table["candidate_id"]]
-    filtered = (f" · {field_filter.describe()}: {len(found.table)} shown"
-                if field_filter.active else "")
+    passing = found.searched - found.filtered_out
+    filtered = (f" · {field_filter.describe()}: {passing} shown" if field_filter.active
+                else "")
+    if passing > len(found.table):
+        filtered += f" (the best {len(found.table)} in the table)"
     st.caption(f"Ranked {found.searched} candidates for {opening.name} in "
                f"{found.timings['total_s']:.2f} s with model {found.model_id}{filtered}."
                + (f" {found.unsearchable} without stored text." if found.unsearchable else ""))

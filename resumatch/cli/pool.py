@@ -5,6 +5,7 @@
                                     [--skills A,B] [--top K] --out ranked.csv
     python -m resumatch pool list --out pool.csv
     python -m resumatch pool opening --name NAME FILE
+    python -m resumatch pool export --opening ID --out opening.csv
     python -m resumatch pool merge KEEP_ID OTHER_ID | pool unmerge ID
     python -m resumatch pool retention --days N
 """
@@ -70,6 +71,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     opening.add_argument("path", type=Path, metavar="FILE")
     opening.add_argument("--name", default=None, help="opening name (default: file name)")
     opening.set_defaults(func=run_opening)
+
+    export = commands.add_parser(
+        "export", help="write one opening as CSV for an ATS bulk import",
+        description="One row per candidate placed in the opening: candidate_id, candidate, "
+                    "email, phone, source, opening, stage, rating, fit, must_haves_met, "
+                    "notes, updated.")
+    export.add_argument("--opening", type=int, required=True)
+    export.add_argument("--out", type=Path, default=Path("opening.csv"))
+    export.add_argument("--blind", action="store_true",
+                        help="leave out names and contact details")
+    export.set_defaults(func=run_export)
 
     merge = commands.add_parser("merge", help="merge candidate OTHER into KEEP")
     merge.add_argument("keep", type=int)
@@ -228,6 +240,27 @@ def run_opening(args: argparse.Namespace) -> int:
         return 2
     print(opening.id)
     print(f"saved opening {opening.id}: {opening.name}", file=sys.stderr)
+    return 0
+
+
+def run_export(args: argparse.Namespace) -> int:
+    from resumatch.pool.opening_export import opening_csv
+    from resumatch.pool.openings import OpeningError, get_opening
+    from resumatch.store.audit import record_export
+
+    _, store = _store()
+    try:
+        opening = get_opening(store, args.opening)
+    except OpeningError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    content = opening_csv(store, opening.id, blind=args.blind)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(content, encoding="utf-8")
+    record_export(store, SESSION, None, args.out.name, content, [opening.job_sha256],
+                  blind=args.blind)
+    print(f"wrote {content.count(chr(10)) - 1} candidate(s) of {opening.name} to {args.out}",
+          file=sys.stderr)
     return 0
 
 

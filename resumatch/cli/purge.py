@@ -27,7 +27,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from resumatch.config import Settings
     from resumatch.store import Store
-    from resumatch.store.purge import CANDIDATE_TABLES, TRAINING_TABLES, count_candidate_data
+    from resumatch.store.purge import (
+        CANDIDATE_TABLES,
+        POOL_TABLES,
+        TRAINING_TABLES,
+        count_candidate_data,
+    )
     from resumatch.store.purge import purge_candidate_data as purge
 
     settings = Settings.from_env()
@@ -39,8 +44,8 @@ def run(args: argparse.Namespace) -> int:
         return _purge_candidate(store, args.candidate, args.yes)
     include_training = not args.keep_training_data
     if not args.yes:
-        pending = count_candidate_data(store, include_training)
-        labels = {**CANDIDATE_TABLES, **TRAINING_TABLES}
+        pending = count_candidate_data(store, include_training, include_pool=True)
+        labels = {**CANDIDATE_TABLES, **POOL_TABLES, **TRAINING_TABLES}
         print(f"This deletes from {settings.db_path}:", file=sys.stderr)
         for table, count in pending.items():
             print(f"  {count} {labels[table]}", file=sys.stderr)

@@ -54,6 +54,8 @@ def pool_frame(store: Store, blind: bool = False) -> pd.DataFrame:
             found = None if profile is None else profile.value(name)
             if name == "skills":
                 return ", ".join(found or [])
+            if name == "years_experience":
+                return float("nan") if found is None else float(found)
             return "" if found is None else found
 
         flag = person.possible_duplicate_of
@@ -64,10 +66,13 @@ def pool_frame(store: Store, blind: bool = False) -> pd.DataFrame:
             "years_experience": value("years_experience"), "degree": value("degree"),
             "title": value("title"), "location": "" if blind else value("location"),
             "skills": value("skills"), "openings": "; ".join(opened.get(person.id, [])),
-            "duplicate_of": "" if flag is None else flag,
+            "duplicate_of": pd.NA if flag is None else int(flag),
             "duplicate_reason": person.duplicate_reason if flag is not None else "",
         })
-    return pd.DataFrame(rows, columns=POOL_COLUMNS)
+    frame = pd.DataFrame(rows, columns=POOL_COLUMNS)
+    frame["years_experience"] = frame["years_experience"].astype(float)
+    frame["duplicate_of"] = frame["duplicate_of"].astype("Int64")
+    return frame
 
 
 def pool_csv(store: Store, blind: bool = False) -> str:

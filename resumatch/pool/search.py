@@ -350,6 +350,8 @@ def _field_text(profile: Profile | None, name: str) -> Any:
     value = None if profile is None else profile.value(name)
     if name == "skills":
         return ", ".join(value or [])
+    if name == "years_experience":
+        return float("nan") if value is None else float(value)
     return "" if value is None else value
 
 
@@ -394,9 +396,14 @@ def search_pool(store: Store, job: Document, embedder: Embedder,
             "degree": _field_text(profile, "degree"), "title": _field_text(profile, "title"),
             "location": _field_text(profile, "location"),
             "skills": _field_text(profile, "skills"),
-            "duplicate_of": "" if flags[i] is None else int(flags[i]),
+            "duplicate_of": pd.NA if flags[i] is None else int(flags[i]),
         })
     timings["filter_s"] = time.perf_counter() - mark
     timings["total_s"] = time.perf_counter() - started
-    return SearchResult(pd.DataFrame(rows, columns=SEARCH_COLUMNS), len(ids), unsearchable,
+    table = pd.DataFrame(rows, columns=SEARCH_COLUMNS)
+    # One type per column (Arrow, for the page's table): unknown years are NaN, no
+    # possible duplicate is <NA>; both are written as empty CSV cells.
+    table["years_experience"] = table["years_experience"].astype(float)
+    table["duplicate_of"] = table["duplicate_of"].astype("Int64")
+    return SearchResult(table, len(ids), unsearchable,
                         int((~keep).sum()), embedder.encoder.model_id, timings)

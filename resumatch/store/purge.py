@@ -77,11 +77,14 @@ class PurgeReport:
         return out
 
 
-def count_candidate_data(store: Store, include_training_data: bool = True) -> dict[str, int]:
-    """Rows a purge would delete, by table (for a confirmation prompt); the pool's
-    tables are listed when they hold rows."""
+def count_candidate_data(store: Store, include_training_data: bool = True,
+                         include_pool: bool = False) -> dict[str, int]:
+    """Rows a purge would delete, by table (for a confirmation prompt); with
+    ``include_pool`` the talent pool's tables are listed too when they hold rows."""
     tables = {**CANDIDATE_TABLES, **(TRAINING_TABLES if include_training_data else {})}
     counts = {table: store.count(table) for table in tables}
+    if not include_pool:
+        return counts
     with store.connect() as conn:
         for table in POOL_TABLES:
             count = conn.execute(f"SELECT COUNT(*) AS n FROM {table}").fetchone()["n"]

@@ -111,6 +111,7 @@ def test_search_stage_note_merge_undo_and_delete(store: Store) -> None:
     # Delete everywhere.
     at.sidebar.toggle(key="blind_mode_toggle").set_value(False).run()
     at.selectbox(key="pool_candidate").set_value(flagged.candidate_id).run()
+    at.toggle(key=f"pool_delete_open_{flagged.candidate_id}").set_value(True).run()
     at.text_input(key=f"pool_delete_confirm_{flagged.candidate_id}").input("DELETE").run()
     button(at, "pool_delete")
     assert any("Deleted alice_2025" in s.value for s in at.success)

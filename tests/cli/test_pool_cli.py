@@ -64,6 +64,18 @@ def test_add_search_list_and_purge_one_candidate(data_dir: Path, tmp_path: Path)
     assert len(nurses) >= 1 and (nurses["years_experience"] >= 4).all()
     assert nurses["candidate"].iloc[0] == "grace_kim_icu_registered_nurse"
 
+    # Save the nurse job as an opening, search it by id, export it (no one placed yet).
+    saved = cli(data_dir, "pool", "opening", "--name", "ICU nurse",
+                SAMPLE_JOBS / "icu_registered_nurse.txt")
+    assert saved.returncode == 0 and saved.stdout.strip() == "1", saved.stderr
+    by_id = cli(data_dir, "pool", "search", "--opening", "1", "--top", "1", "--out", out)
+    assert by_id.returncode == 0 and pd.read_csv(out)["candidate"].tolist() == [
+        "grace_kim_icu_registered_nurse"]
+    exported = tmp_path / "opening.csv"
+    assert cli(data_dir, "pool", "export", "--opening", "1", "--out", exported).returncode == 0
+    assert exported.read_text(encoding="utf-8").startswith(
+        "candidate_id,candidate,email,phone,source,opening,stage,rating,fit,must_haves_met")
+
     listing = tmp_path / "pool.csv"
     assert cli(data_dir, "pool", "list", "--out", listing).returncode == 0
     pool = pd.read_csv(listing)

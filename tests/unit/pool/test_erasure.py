@@ -14,6 +14,7 @@ from resumatch.pool.erasure import UnknownCandidate, delete_candidate, derived_h
 from resumatch.pool.retention import apply_retention, expired, set_retention_days
 from resumatch.rank.explain import PHRASE_CACHE_KEY
 from resumatch.store import Store
+from resumatch.store.purge import count_candidate_data, purge_candidate_data
 from resumatch.train.pairs import Pair, save_dataset
 
 MARK = "Quokka-Lantern-4417"
@@ -83,3 +84,16 @@ def test_retention_is_off_by_default_and_erases_untouched_candidates(store: Stor
     assert [c.id for c in candidates.list_candidates(store)] == [ann]
     set_retention_days(store, 0)
     assert expired(store, now=far_future) == []
+
+
+def test_purging_everyone_empties_the_pool_and_keeps_openings(store: Store) -> None:
+    seed(store)
+    pending = count_candidate_data(store, include_pool=True)
+    assert pending["candidates"] == 3 and pending["candidate_notes"] == 2
+    assert "candidates" not in count_candidate_data(store)  # the admin panel's old keys
+    report = purge_candidate_data(store)
+    assert report.deleted["candidates"] == 3 and report.deleted["opening_candidates"] == 2
+    assert "deleted 3 talent pool candidates" in report.lines()
+    assert candidates.list_candidates(store, include_merged=True) == []
+    assert rows_mentioning(store.path, [MARK], []) == {}
+    assert len(openings.list_openings(store)) == 1  # job descriptions are not candidates
