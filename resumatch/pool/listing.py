@@ -17,7 +17,7 @@ import pandas as pd
 from resumatch.exports import frame_to_csv
 from resumatch.ingest.redaction import CANDIDATE_PREFIX
 from resumatch.pool.candidates import list_candidates
-from resumatch.pool.field_store import profiles
+from resumatch.pool.field_store import ensure_extracted, profiles
 from resumatch.pool.workflow import placements
 from resumatch.store import Store
 
@@ -37,6 +37,7 @@ def _day(ts: float) -> str:
 
 def pool_frame(store: Store, blind: bool = False) -> pd.DataFrame:
     """Every active candidate, oldest first (see the module docstring)."""
+    ensure_extracted(store)
     people = list_candidates(store)
     fields = profiles(store)
     opened: dict[int, list[str]] = {}

@@ -33,7 +33,7 @@ from scipy import sparse
 from resumatch.embed.embedding import DocEmbedding, Embedder, pool
 from resumatch.ingest.documents import Document
 from resumatch.pool.changes import pool_version
-from resumatch.pool.field_store import Profile, profiles
+from resumatch.pool.field_store import Profile, ensure_extracted, profiles
 from resumatch.pool.filters import FieldFilter
 from resumatch.rank.explain import fit_score
 from resumatch.rank.keywords import MIN_POOL_FOR_KEYWORDS, tokenize
@@ -244,6 +244,9 @@ class PoolIndex:
         given (and skipped, counted in ``unsearchable``, otherwise).
         """
         with self._lock:
+            # Fields of a new extractor version (or of documents stored before the pool
+            # existed) are extracted first; that changes the pool version.
+            ensure_extracted(store)
             version = pool_version(store)
             if version == self.version:
                 return False

@@ -10,7 +10,15 @@ import time
 import pytest
 from pool_support import ANN_V1, BO, doc
 
-from resumatch.pool import candidates, notes, opening_export, openings, shortlist, workflow
+from resumatch.pool import (
+    candidates,
+    listing,
+    notes,
+    opening_export,
+    openings,
+    shortlist,
+    workflow,
+)
 from resumatch.store import MIGRATIONS, Store
 
 JOB = "Data engineer: Spark, Airflow, SQL. Must have 3 years of pipelines."
@@ -108,3 +116,7 @@ def test_shortlist_rows_are_migrated_to_the_screen_stage(tmp_path) -> None:
             entry.evidence, entry.created) == ("Data engineer", "ann", "screen", 0.6, 0.8,
                                                "SQL", 5.0)
     assert shortlist.is_starred(store, job.sha256, resume.sha256)
+    # Migrated candidates get their fields when the pool is first listed.
+    (row,) = listing.pool_frame(store).to_dict("records")
+    assert (row["name"], row["degree"], row["openings"]) == ("ann", "bachelor",
+                                                             "Data engineer: screen")
