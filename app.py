@@ -8,7 +8,8 @@ from ui import access
 
 st.set_page_config(page_title="resumatch", page_icon=":material/compare_arrows:", layout="wide")
 
-pages = [st.Page("pages/match.py", title="Match", icon=":material/compare_arrows:", default=True)]
+pages = [st.Page("pages/match.py", title="Match", icon=":material/compare_arrows:", default=True),
+         st.Page("pages/pool.py", title="Pool", icon=":material/groups:")]
 if access.admin_visible():
     pages.append(st.Page("pages/admin.py", title="Admin", icon=":material/admin_panel_settings:"))
 

@@ -14,6 +14,7 @@ from ui import (
     compare_view,
     inputs,
     pair_view,
+    pool_match,
     shortlist_sidebar,
     sidebar,
 )
@@ -63,12 +64,13 @@ with right:
                                  help="TXT, MD, PDF, DOCX, or CSV with one job per row")
     with st.expander("…or paste job description text"):
         job_pasted = inputs.paste_boxes("job", "Job")
+    opening_docs = pool_match.saved_openings()
 
 if st.button("Rank candidates", type="primary") or st.session_state.pop("rank_now", False):
     resumes = inputs.collect(resume_files, resume_pasted, samples[0], settings.max_upload_bytes,
                              settings.max_files)
-    jobs = inputs.collect(job_files, job_pasted, samples[1], settings.max_upload_bytes,
-                          settings.max_files)
+    jobs = inputs.collect(job_files, job_pasted, samples[1] + opening_docs,
+                          settings.max_upload_bytes, settings.max_files)
     st.session_state["read_problems"] = [str(e) for e in resumes.errors + jobs.errors]
     st.session_state["read_notes"] = resumes.notes + jobs.notes
     st.session_state.pop(RESULT_KEY, None)
@@ -88,6 +90,8 @@ if st.button("Rank candidates", type="primary") or st.session_state.pop("rank_no
         bar.empty()
         sidebar.warn_backend_fallback()  # a fallback during this ranking shows right away
         audit_panel.record_ranking(st.session_state[RESULT_KEY], blind_on)
+        # Ranked resumes become talent-pool candidates (never in blind mode).
+        pool_match.keep_ranked(st.session_state[RESULT_KEY], resumes.docs, blind_on)
 
 problems = st.session_state.get("read_problems", [])
 if problems:
@@ -104,6 +108,8 @@ if result is None:
 st.divider()
 st.subheader(f"Results — {len(result.resumes)} resumes × {len(result.jobs)} jobs")
 st.caption(f"Scored with model version `{result.model_id}`.")
+pool_match.pool_notes()
+pool_match.save_job_as_opening(result)
 
 by_job, by_candidate, heatmap, export = st.tabs(
     ["Ranked by job", "Ranked by candidate", "Heatmap", "Export"])
@@ -117,6 +123,7 @@ def choose_pair(resume: str, job: str) -> None:
 with by_job:
     job = st.selectbox("Job", result.job_names, key="rank_job")
     table = candidates_for_job(result.table, job)[["rank", "resume", "fit", "score"]]
+    table = pool_match.filter_ranked(table, result)
     event = st.dataframe(table, hide_index=True, on_select="rerun",
                          selection_mode="single-row", key="job_table", width="stretch",
                          column_config=pair_view.SCORE_COLUMNS)

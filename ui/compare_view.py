@@ -23,7 +23,7 @@ from resumatch.rank.compare import (
 )
 from resumatch.rank.explain import TermMatch, match_terms
 from resumatch.rank.matching import candidates_for_job
-from ui import cache
+from ui import audit_panel, cache
 from ui.text import escape_markdown
 
 MIN_CANDIDATES, MAX_CANDIDATES, DEFAULT_CANDIDATES = 2, 6, 3
@@ -166,11 +166,14 @@ def _token(result: MatchResult, job: str) -> str:
 def _toggle_star(job_sha: str, job_name: str, candidate: CandidateComparison,
                  score: float | None, starred: bool) -> None:
     # A callback runs before the script, so the sidebar shortlist is current on this run.
+    # Starring is the "screen" stage of the job's opening (created if the job is not one).
+    session = audit_panel.session_id()
     if starred:
-        shortlist.unstar(cache.store(), job_sha, candidate.sha256)
+        shortlist.unstar(cache.store(), job_sha, candidate.sha256, session=session)
     else:
         shortlist.star(cache.store(), job_sha, job_name, candidate.sha256, candidate.name,
-                       score=score, fit=candidate.fit, evidence=candidate.top_evidence_text)
+                       score=score, fit=candidate.fit, evidence=candidate.top_evidence_text,
+                       session=session)
 
 
 def _show_more_like(key: str, name: str) -> None:
@@ -244,7 +247,8 @@ def _render_grid(result: MatchResult, job: str, found: Comparison, token: str,
                        f"{len(candidate.matched)}/{n} requirements")
             st.button("★ Starred" if is_starred else "☆ Star", key=f"compare_star_{position}",
                       type="primary" if is_starred else "secondary",
-                      help=("Remove from" if is_starred else "Add to") + " this job's shortlist",
+                      help=("Remove from" if is_starred else "Add to") + " this job's shortlist"
+                           " (the screen stage of its opening)",
                       on_click=_toggle_star,
                       args=(found.job_sha256, found.job_name, candidate,
                             float(row["score"]), is_starred))

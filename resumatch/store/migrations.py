@@ -168,4 +168,108 @@ MIGRATIONS: list[str | Migration] = [
         FOR EACH STATEMENT EXECUTE FUNCTION audit_append_only();
     """,
     ),
+    # Openings and the talent pool (issue 12): openings; candidates and the documents they
+    # own (their history, newest text is ``candidates.sha256``); extracted fields and a
+    # recruiter's corrections; per-opening workflow (stage, rating, last fit) and notes;
+    # possible-duplicate links and merges. The shortlist's rows become the "screen" stage
+    # of an opening per job (then the old table is emptied; it is kept for older tools).
+    """
+    CREATE TABLE openings (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        name TEXT NOT NULL,
+        text TEXT NOT NULL,
+        job_sha256 TEXT NOT NULL UNIQUE,
+        status TEXT NOT NULL DEFAULT 'open',
+        created REAL NOT NULL,
+        updated REAL NOT NULL
+    );
+    CREATE TABLE candidates (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        name TEXT NOT NULL,
+        sha256 TEXT NOT NULL,
+        source TEXT NOT NULL DEFAULT '',
+        email TEXT NOT NULL DEFAULT '',
+        phone TEXT NOT NULL DEFAULT '',
+        person_name TEXT NOT NULL DEFAULT '',
+        duplicate_of INTEGER REFERENCES candidates(id) ON DELETE SET NULL,
+        duplicate_reason TEXT NOT NULL DEFAULT '',
+        duplicate_status TEXT NOT NULL DEFAULT '',
+        merged_into INTEGER REFERENCES candidates(id) ON DELETE SET NULL,
+        created REAL NOT NULL,
+        updated REAL NOT NULL
+    );
+    CREATE INDEX candidates_sha256 ON candidates (sha256);
+    CREATE INDEX candidates_email ON candidates (email);
+    CREATE INDEX candidates_phone ON candidates (phone);
+    CREATE INDEX candidates_person_name ON candidates (person_name);
+    CREATE TABLE candidate_documents (
+        sha256 TEXT PRIMARY KEY,
+        candidate_id INTEGER NOT NULL REFERENCES candidates(id) ON DELETE CASCADE,
+        name TEXT NOT NULL,
+        source TEXT NOT NULL DEFAULT '',
+        added REAL NOT NULL,
+        merged_from INTEGER
+    );
+    CREATE INDEX candidate_documents_candidate ON candidate_documents (candidate_id);
+    CREATE TABLE extracted_fields (
+        sha256 TEXT NOT NULL,
+        field TEXT NOT NULL,
+        value TEXT NOT NULL,
+        passage TEXT NOT NULL DEFAULT '',
+        start_char INTEGER,
+        end_char INTEGER,
+        extractor TEXT NOT NULL,
+        created REAL NOT NULL,
+        PRIMARY KEY (sha256, field)
+    );
+    CREATE TABLE field_corrections (
+        candidate_id INTEGER NOT NULL REFERENCES candidates(id) ON DELETE CASCADE,
+        field TEXT NOT NULL,
+        value TEXT NOT NULL,
+        session TEXT NOT NULL,
+        created REAL NOT NULL,
+        PRIMARY KEY (candidate_id, field)
+    );
+    CREATE TABLE opening_candidates (
+        opening_id INTEGER NOT NULL REFERENCES openings(id) ON DELETE CASCADE,
+        candidate_id INTEGER NOT NULL REFERENCES candidates(id) ON DELETE CASCADE,
+        stage TEXT NOT NULL DEFAULT 'new',
+        rating INTEGER,
+        score REAL,
+        fit REAL,
+        model_id TEXT,
+        evidence TEXT NOT NULL DEFAULT '',
+        created REAL NOT NULL,
+        updated REAL NOT NULL,
+        PRIMARY KEY (opening_id, candidate_id)
+    );
+    CREATE INDEX opening_candidates_candidate ON opening_candidates (candidate_id);
+    CREATE TABLE candidate_notes (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        candidate_id INTEGER NOT NULL REFERENCES candidates(id) ON DELETE CASCADE,
+        opening_id INTEGER REFERENCES openings(id) ON DELETE SET NULL,
+        text TEXT NOT NULL,
+        session TEXT NOT NULL,
+        created REAL NOT NULL
+    );
+    CREATE INDEX candidate_notes_candidate ON candidate_notes (candidate_id);
+    INSERT INTO openings (name, text, job_sha256, status, created, updated)
+        SELECT MIN(s.job_name), COALESCE(MIN(d.text), ''), s.job_sha256, 'open',
+               MIN(s.created), MAX(s.created)
+        FROM shortlist s LEFT JOIN documents d ON d.sha256 = s.job_sha256
+        GROUP BY s.job_sha256;
+    INSERT INTO candidates (name, sha256, source, created, updated)
+        SELECT MIN(s.resume_name), s.resume_sha256, 'shortlist', MIN(s.created),
+               MAX(s.created)
+        FROM shortlist s GROUP BY s.resume_sha256;
+    INSERT INTO candidate_documents (sha256, candidate_id, name, source, added)
+        SELECT c.sha256, c.id, c.name, c.source, c.created FROM candidates c;
+    INSERT INTO opening_candidates (opening_id, candidate_id, stage, score, fit, evidence,
+                                    created, updated)
+        SELECT o.id, c.id, 'screen', s.score, s.fit, s.evidence, s.created, s.created
+        FROM shortlist s
+        JOIN openings o ON o.job_sha256 = s.job_sha256
+        JOIN candidates c ON c.sha256 = s.resume_sha256;
+    DELETE FROM shortlist;
+    """,
 ]
