@@ -88,18 +88,20 @@ def _read_pairs(path: Path):  # -> PairsFile
 
 def run_train(args: argparse.Namespace) -> int:
     from resumatch.config import Settings
-    from resumatch.pipeline import open_store
+    from resumatch.fairness.name_swap import version_check
+    from resumatch.pipeline import open_registry, open_store
     from resumatch.train.jobs import create_run, get_run, run_training
     from resumatch.train.pairs import save_dataset, unique_dataset_name
     from resumatch.train.training import TrainingParams
 
     settings = Settings.from_env()
+    checks = (version_check,)  # name-swap figures of the new version and its parent
     if args.run_id and args.pairs:
         print("error: give either RUN_ID or --pairs, not both", file=sys.stderr)
         return 2
     if args.run_id:
         # The background job: stdout goes to the run's log, progress to the store.
-        return run_training(settings, args.run_id)
+        return run_training(settings, args.run_id, checks=checks)
     if not args.pairs:
         print("error: give --pairs FILE (or a RUN_ID started by the admin page)",
               file=sys.stderr)
@@ -136,7 +138,7 @@ def run_train(args: argparse.Namespace) -> int:
     started = time.monotonic()
     # The trainer prints its log dicts; keep stdout for the version id alone.
     with contextlib.redirect_stdout(sys.stderr):
-        code = run_training(settings, run.id, echo=True)
+        code = run_training(settings, run.id, echo=True, checks=checks)
     done = get_run(store, run.id)
     if code != 0:
         print(f"error: {done.message}", file=sys.stderr)
@@ -145,10 +147,24 @@ def run_train(args: argparse.Namespace) -> int:
     for label, values in (("parent", base), ("new", new)):
         print(f"held-out {label} {values.get('model_id')}: " + json.dumps(
             {k: values.get(k) for k in ("spearman", "pearson", "mse", "n")}), file=sys.stderr)
+    print_name_swap(open_registry(settings, store).get(done.version_id))
     print(f"trained in {time.monotonic() - started:.0f}s "
           f"({done.metrics.get('seconds_per_step')} s/step)", file=sys.stderr)
     print(done.version_id)
     return 0
+
+
+def print_name_swap(version) -> None:  # version: ModelVersion
+    """The name-swap figures stored with a version and its parent (stderr)."""
+    from resumatch.fairness.name_swap import sensitivity_check
+
+    check = sensitivity_check(version)
+    for label, figures in (("parent", check.parent_figures), ("new", check.figures)):
+        if figures:
+            print(f"name-swap {label}: " + json.dumps(
+                {k: figures.get(k) for k in ("mean_abs_fit_change", "max_abs_fit_change",
+                                             "pairs", "error") if k in figures}),
+                  file=sys.stderr)
 
 
 def run_eval(args: argparse.Namespace) -> int:
@@ -205,6 +221,7 @@ def run_models(args: argparse.Namespace) -> int:
 
 def run_promote(args: argparse.Namespace) -> int:
     from resumatch.config import Settings
+    from resumatch.fairness.name_swap import sensitivity_warning
     from resumatch.pipeline import open_registry
     from resumatch.train.training import promotion_check
 
@@ -219,10 +236,14 @@ def run_promote(args: argparse.Namespace) -> int:
         return 2
     if check.lower:
         print(f"warning: {check.warning()}", file=sys.stderr)
+    names_warning = sensitivity_warning(version)  # name-swap check (issue 15)
+    if names_warning:
+        print(f"warning: {names_warning}", file=sys.stderr)
     registry.store.audit(SESSION, "rollback" if rollback else "promote", model_id=version.id,
                          detail={"previous": previous,
                                  "candidate_spearman": check.candidate_spearman,
-                                 "active_spearman": check.active_spearman})
+                                 "active_spearman": check.active_spearman,
+                                 "name_swap_warning": names_warning})
     print(f"active model: {version.id} (was {previous})", file=sys.stderr)
     print(version.id)
     return 0

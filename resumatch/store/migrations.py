@@ -272,4 +272,19 @@ MIGRATIONS: list[str | Migration] = [
         JOIN candidates c ON c.sha256 = s.resume_sha256;
     DELETE FROM shortlist;
     """,
+    # Bias audit (issue 15): each candidate's self-reported sex and race/ethnicity (EEO-1
+    # categories, or "declined"), uploaded by an admin for impact-ratio reports. A table of
+    # its own, apart from resumes: ranking and embedding never read it. Deleted with the
+    # candidate (resumatch.store.purge).
+    """
+    CREATE TABLE candidate_categories (
+        candidate_id INTEGER NOT NULL REFERENCES candidates(id) ON DELETE CASCADE,
+        sex TEXT NOT NULL,
+        race_ethnicity TEXT NOT NULL,
+        source TEXT NOT NULL DEFAULT '',
+        session TEXT NOT NULL DEFAULT '',
+        updated REAL NOT NULL,
+        PRIMARY KEY (candidate_id)
+    );
+    """,
 ]

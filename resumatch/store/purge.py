@@ -13,10 +13,10 @@ text is gone from the disk, not just unlinked. On PostgreSQL the emptied tables 
 rewritten (``VACUUM FULL``), so the text leaves the table files; the server's write-ahead
 log and any backups keep it until they expire (see the README, "Running for a team").
 
-The talent pool's tables (candidates, their documents, fields, corrections, stages and
-notes) are candidate data too; ``purge_candidate`` deletes one candidate everywhere (the
-right to erasure), ``purge_candidate_data`` everyone. Openings (job descriptions) are
-kept by both.
+The talent pool's tables (candidates, their documents, fields, corrections, stages,
+notes and self-reported categories) are candidate data too; ``purge_candidate`` deletes
+one candidate everywhere (the right to erasure), ``purge_candidate_data`` everyone.
+Openings (job descriptions) are kept by both.
 
 Example:
     >>> import tempfile, pathlib
@@ -47,6 +47,7 @@ TRAINING_TABLES: dict[str, str] = {
 }
 # The talent pool (issue 12); a purge of everyone reports these only when they had rows.
 POOL_TABLES: dict[str, str] = {
+    "candidate_categories": "self-reported candidate categories (bias audit)",
     "candidate_notes": "notes on candidates",
     "opening_candidates": "candidate stages and ratings in openings",
     "field_corrections": "corrected candidate fields",
@@ -166,11 +167,11 @@ def purge_candidate(store: Store, candidate_id: int, session: str = "cli",
 
     Deleted: the candidate and every candidate merged into it; their documents' text and
     cached vectors (every model and chunking), structured fields and corrections, stages,
-    ratings and notes, shortlist rows, labelled pairs whose resume is one of their texts,
-    and the possible-duplicate links other candidates had to them. ``derived_hashes``
-    are hashes of texts cut from their documents (passages, phrases) whose cached vectors
-    go too; the pool layer computes them. The audit log gets one ``erase_candidate`` row
-    naming the documents by hash only.
+    ratings and notes, self-reported categories (bias audit), shortlist rows, labelled
+    pairs whose resume is one of their texts, and the possible-duplicate links other
+    candidates had to them. ``derived_hashes`` are hashes of texts cut from their
+    documents (passages, phrases) whose cached vectors go too; the pool layer computes
+    them. The audit log gets one ``erase_candidate`` row naming the documents by hash only.
 
     Raises:
         UnknownCandidate: when there is no such candidate.
@@ -197,6 +198,8 @@ def purge_candidate(store: Store, candidate_id: int, session: str = "cli",
         pair_ids = [int(r["id"]) for r in conn.execute("SELECT id, resume FROM pairs").fetchall()
                     if " ".join(r["resume"].split()) in folded]
         for table, sql, params in [
+            ("candidate_categories", f"DELETE FROM candidate_categories WHERE candidate_id"
+                                     f" IN ({_in(group)})", group),
             ("candidate_notes", f"DELETE FROM candidate_notes WHERE candidate_id IN"
                                 f" ({_in(group)})", group),
             ("opening_candidates", f"DELETE FROM opening_candidates WHERE candidate_id IN"

@@ -214,12 +214,13 @@ def log_tail(run: Run, lines: int = 20) -> str:
 
 
 # -- inside the training process ------------------------------------------------------------
-def run_training(settings: Settings, run_id: str, echo: bool = False) -> int:
+def run_training(settings: Settings, run_id: str, echo: bool = False,
+                 checks: tuple[Any, ...] = ()) -> int:
     """Do the work of one run (called by ``python -m resumatch train RUN_ID``).
 
     Returns the exit code; on success the new version id is printed as the last stdout
     line (to the run's log). SIGTERM (Cancel) stops training and removes the partial
-    model directory.
+    model directory. ``checks``: see ``training.train_version``.
     """
     from resumatch.embed.registry import ModelRegistry
     from resumatch.train.pairs import dataset_pairs, get_dataset
@@ -261,7 +262,7 @@ def run_training(settings: Settings, run_id: str, echo: bool = False) -> int:
         params = TrainingParams.from_dict(run.params)
         registry = ModelRegistry(store, settings.models_dir)
         result = train_version(registry, dataset_pairs(store, dataset.id), params,
-                               dataset.name, run_id=run_id, report=report)
+                               dataset.name, run_id=run_id, report=report, checks=checks)
     except (TrainingCancelled, KeyboardInterrupt):
         update_run(store, run_id, status="cancelled", eta_s=None,
                    message=f"cancelled; {UNCHANGED}")

@@ -364,15 +364,23 @@ class TrainingResult:
                 "seconds_per_step": round(self.seconds_per_step, 3)}
 
 
+VersionCheck = Callable[[Encoder, Encoder], dict[str, Any]]
+"""``check(new_encoder, parent_encoder) -> metrics``: a check of a new version against its
+parent that needs the layers above this one (the name-swap check,
+``resumatch.fairness.name_swap.version_check``); its result is merged into the version's
+metrics. The CLI that runs training passes them in."""
+
+
 def train_version(registry: ModelRegistry, pairs: Sequence[tuple[int, Pair]],
                   params: TrainingParams, dataset_name: str, run_id: str | None = None,
                   report: Callable[[TrainingProgress], None] | None = None,
+                  checks: Sequence[VersionCheck] = (),
                   ) -> TrainingResult:
     """Fine-tune, write a new version directory, evaluate, and register the version.
 
     The model is written to a hidden temporary directory and renamed into place only
     when complete, so a crash or a cancel never leaves a half-written version (and
-    never touches the active one).
+    never touches the active one). ``checks`` run after the held-out evaluation.
     """
     problems = params.problems()
     if problems:
@@ -403,8 +411,15 @@ def train_version(registry: ModelRegistry, pairs: Sequence[tuple[int, Pair]],
         del model
         say(TrainingProgress(total, total, float(params.epochs),
                              message="evaluating on the held-out pairs"))
-        new_eval = evaluate(load_encoder(partial, version_id), heldout)
-        parent_eval = evaluate(load_encoder(parent.path, parent.id), heldout)
+        new_encoder, parent_encoder = (load_encoder(partial, version_id),
+                                       load_encoder(parent.path, parent.id))
+        new_eval = evaluate(new_encoder, heldout)
+        parent_eval = evaluate(parent_encoder, heldout)
+        extra: dict[str, Any] = {}
+        for check in checks:  # e.g. the name-swap check (issue 15)
+            say(TrainingProgress(total, total, float(params.epochs),
+                                 message="checking the new version against its parent"))
+            extra.update(check(new_encoder, parent_encoder))
         os.replace(partial, final_dir)
     finally:
         if partial.exists():
@@ -412,7 +427,7 @@ def train_version(registry: ModelRegistry, pairs: Sequence[tuple[int, Pair]],
     stored_params = {**params.to_dict(), "train_rows": len(train), "heldout_rows": len(heldout)}
     if run_id:
         stored_params["run_id"] = run_id
-    metrics = {"heldout": new_eval.summary(), "baseline": parent_eval.summary()}
+    metrics = {"heldout": new_eval.summary(), "baseline": parent_eval.summary(), **extra}
     try:
         version = registry.register(version_id, final_dir, parent=parent.id,
                                     dataset=dataset_name, n_rows=len(rows),
