@@ -19,6 +19,7 @@ import streamlit as st
 
 from resumatch.config import Settings
 from resumatch.embed.registry import ModelRegistry, ModelVersion, heldout_spearman
+from resumatch.fairness.name_swap import sensitivity_warning
 from resumatch.ingest.documents import too_large_message
 from resumatch.store import Store
 from resumatch.train import jobs
@@ -32,7 +33,7 @@ from resumatch.train.pairs import (
     unique_dataset_name,
 )
 from resumatch.train.training import SCHEDULERS, TrainingParams, promotion_check
-from ui import access, cache
+from ui import access, admin_bias, cache
 from ui.text import escape_markdown
 
 LOG = logging.getLogger(__name__)
@@ -306,6 +307,7 @@ def evaluation_section(store: Store) -> None:
     st.caption(f"Trained in {_duration(run.metrics.get('seconds'))} "
                f"({run.metrics.get('seconds_per_step')} s per step) with "
                f"{_params_text(run.params)}.")
+    admin_bias.name_swap_figures(cache.registry(), run.version_id)  # issue 15
 
 
 def _params_text(params: dict) -> str:
@@ -371,10 +373,13 @@ def versions_section(registry: ModelRegistry) -> None:
                  f"{label} {candidate.id}", type="primary", key="promote_go"):
         with st.spinner("Comparing with the active model on the same held-out pairs…"):
             check = promotion_check(registry, candidate.id)
+        names_warning = sensitivity_warning(candidate)  # name-swap check (issue 15)
         details = {"candidate": candidate.id, "candidate_spearman": check.candidate_spearman,
-                   "active_spearman": check.active_spearman, "basis": check.basis}
-        if check.lower:
-            st.session_state[PENDING_KEY] = {**details, "warning": check.warning()}
+                   "active_spearman": check.active_spearman, "basis": check.basis,
+                   "name_swap_warning": names_warning}
+        warnings = [w for w in (check.warning() if check.lower else None, names_warning) if w]
+        if warnings:
+            st.session_state[PENDING_KEY] = {**details, "warning": " ".join(warnings)}
             st.rerun()
         _activate(registry, candidate.id, details)
 
