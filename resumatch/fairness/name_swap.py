@@ -360,7 +360,7 @@ class SwapPair:
     @property
     def change(self) -> float:
         """Fit of the first variant minus the second's, in fit points."""
-        return self.fit_first - self.fit_second
+        return round(self.fit_first - self.fit_second, 4)  # fits are rounded to 0.1
 
 
 def _figures(pairs: Sequence[SwapPair]) -> dict[str, Any]:
@@ -514,8 +514,12 @@ def shared_sample(data: Path, sample: int) -> list[Document]:
 
 # -- model versions: evaluation hook and promotion warning ----------------------------------
 
-def check_version(encoder: Encoder, sample: int | None = None) -> dict[str, Any]:
-    """The figures of one encoder on the asset sample (what training stores)."""
+TRAINING_SAMPLE = 6  # resumes of assets/ checked after a fine-tune (x 4 jobs x 12 pairs)
+
+
+def check_version(encoder: Encoder, sample: int | None = TRAINING_SAMPLE) -> dict[str, Any]:
+    """The figures of one encoder on the asset sample (what training stores: the first
+    ``TRAINING_SAMPLE`` resumes, about 20-40 s per model on a busy 2-core machine)."""
     resumes, jobs = asset_sample(sample)
     return run_check(resumes, jobs, encoder,
                      sample=f"assets: {len(resumes)} resumes x {len(jobs)} jobs").summary()
