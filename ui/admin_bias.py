@@ -103,9 +103,10 @@ def categories_section(store: Store) -> None:
     cols[2].metric("Category rows rejected", summary["rejected"])
     cols[3].metric("Declined (one or both)", summary["declined"])
     if result.errors:
-        st.dataframe(pd.DataFrame({"row": [e.row or "file" for e in result.errors],
-                                   "problem": [e.message for e in result.errors]}),
-                     hide_index=True, width="stretch", key="bias_category_errors")
+        with st.container(key="bias_category_errors"):
+            st.dataframe(pd.DataFrame({"row": [e.row or "file" for e in result.errors],
+                                       "problem": [e.message for e in result.errors]}),
+                         hide_index=True, width="stretch")
     if not result.categories:
         st.error("No row can be used: fix the problems above and upload again.")
         return
@@ -215,10 +216,12 @@ def _render_report(report: ImpactReport) -> None:
         if part.empty:
             continue
         st.markdown(f"**{TABLE_TITLES[table]}**")
-        st.dataframe(_table_view(part), hide_index=True, width="stretch",
-                     column_config=_column_config(), key=f"bias_table_{table}")
+        with st.container(key=f"bias_table_{table}"):
+            st.dataframe(_table_view(part), hide_index=True, width="stretch",
+                         column_config=_column_config())
         if table in charts:
-            st.plotly_chart(charts[table], width="stretch", key=f"bias_chart_{table}")
+            with st.container(key=f"bias_chart_{table}"):
+                st.plotly_chart(charts[table], width="stretch")
     st.markdown("**Method**")
     st.markdown("\n".join(f"- **{escape_markdown(topic)}**: {escape_markdown(text)}"
                           for topic, text in method(report)))
@@ -260,8 +263,8 @@ def name_swap_figures(registry: ModelRegistry, version_id: str | None) -> None:
         for key, figures_of_set in (found.get("swap_sets") or {}).items():
             row[SWAP_SET_LABELS.get(key, key)] = figures_of_set["mean_abs_fit_change"]
         rows.append(row)
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch",
-                 key="bias_name_swap_table")
+    with st.container(key="bias_name_swap_table"):
+        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
     warning = check.warning()
     if warning:
         st.warning(escape_markdown(warning))
