@@ -261,8 +261,9 @@ def run_training(settings: Settings, run_id: str, echo: bool = False,
         dataset = get_dataset(store, int(run.dataset_id or 0))
         params = TrainingParams.from_dict(run.params)
         registry = ModelRegistry(store, settings.models_dir)
+        hooks = {"checks": checks} if checks else {}  # e.g. the name-swap check
         result = train_version(registry, dataset_pairs(store, dataset.id), params,
-                               dataset.name, run_id=run_id, report=report, checks=checks)
+                               dataset.name, run_id=run_id, report=report, **hooks)
     except (TrainingCancelled, KeyboardInterrupt):
         update_run(store, run_id, status="cancelled", eta_s=None,
                    message=f"cancelled; {UNCHANGED}")
