@@ -113,3 +113,42 @@ def test_the_csv_export_holds_the_report_and_its_method(seeded) -> None:
     assert OPENING in sample.scope
     frame = pd.read_csv(io.StringIO(report_csv(audit(sample.records, sample.scope))))
     assert (frame["table"] == "method").sum() >= 8
+
+
+def test_evaluation_shows_name_swap_figures_and_promotion_warns(admin: AppTest,
+                                                               seeded) -> None:
+    from resumatch.embed.embedding import base_model_path
+    from resumatch.embed.registry import ModelRegistry
+    from resumatch.fairness.name_swap import METHOD
+    from resumatch.train import jobs
+    from resumatch.train.pairs import Pair, save_dataset
+
+    store, _, _ = seeded
+    registry = ModelRegistry(store, Settings(data_dir=Path(store.location).parent).models_dir)
+    figures = {"method": METHOD, "max_abs_fit_change": 12.0, "pairs": 288, "rank_changes": 9,
+               "sample": "assets: 6 resumes x 4 jobs",
+               "swap_sets": {"female_male": {"mean_abs_fit_change": 2.0}}}
+    version_id, _ = registry.new_version_dir()
+    registry.register(version_id, base_model_path(), parent="base", dataset="d", n_rows=72,
+                      params={}, metrics={
+                          "heldout": {"spearman": 0.9}, "baseline": {"spearman": 0.8},
+                          "name_swap": {**figures, "mean_abs_fit_change": 2.5},
+                          "name_swap_parent": {**figures, "mean_abs_fit_change": 1.5}})
+    dataset = save_dataset(store, "d", [Pair("a", "b", 0.5), Pair("c", "d", 0.1)])
+    run = jobs.create_run(store, dataset.id, {})
+    evaluation = {"model_id": "base", "spearman": 0.8, "pearson": 0.8, "mse": 0.1, "n": 2,
+                  "labels": [0.5, 0.1], "scores": [0.4, 0.2]}
+    jobs.update_run(store, run.id, status="done", version_id=version_id,
+                    metrics={"base": evaluation, "new": {**evaluation, "model_id": version_id}})
+    admin.run()
+    assert any(m.value.startswith("**Name-swap check**") for m in admin.markdown)
+    swaps = table(admin, "base (parent)", column="model").set_index("model")
+    assert swaps.loc[f"{version_id} (fine-tuned)", "mean |Δ fit|"] == 2.5
+    assert any("more sensitive to names" in w.value for w in admin.warning)
+
+    click = next(b for b in admin.button if b.label == f"Promote {version_id}")
+    click.click()
+    admin.run()
+    assert any("more sensitive to names" in w.value and "Promote it anyway?" in w.value
+               for w in admin.warning)
+    assert registry.active().id == "base"  # nothing happens without a confirmation
