@@ -148,10 +148,13 @@ def _choose_sample(store: Store) -> AuditSample | None:
 
 
 def _table_view(frame: pd.DataFrame) -> pd.DataFrame:
+    """The report rows of one table as shown: the note next to the category (it says why
+    a ratio is missing), rates in percent."""
     view = frame.drop(columns=["table"]).copy()
     for column in RATE_COLUMNS:
         view[column] = view[column] * 100
-    return view
+    first = ["category", "note"]
+    return view[first + [c for c in view.columns if c not in first]]
 
 
 def _column_config() -> dict:
@@ -163,6 +166,7 @@ def _column_config() -> dict:
     config["selection_below_four_fifths"] = st.column_config.CheckboxColumn(
         "selection < 0.8")
     config["scoring_below_four_fifths"] = st.column_config.CheckboxColumn("scoring < 0.8")
+    config["above_median"] = st.column_config.NumberColumn("fit above median")
     return config
 
 
@@ -222,6 +226,9 @@ def _render_report(report: ImpactReport) -> None:
         if table in charts:
             with st.container(key=f"bias_chart_{table}"):
                 st.plotly_chart(charts[table], width="stretch")
+        else:
+            st.caption("No impact ratio in this table: every category is too small to "
+                       "judge (see the notes).")
     st.markdown("**Method**")
     st.markdown("\n".join(f"- **{escape_markdown(topic)}**: {escape_markdown(text)}"
                           for topic, text in method(report)))

@@ -190,9 +190,11 @@ def impact_figure(report: ImpactReport, table: str) -> go.Figure:
 
 
 def figures(report: ImpactReport) -> dict[str, go.Figure]:
-    """One chart per table that has categories: ``{table: figure}``."""
+    """One chart per table with at least one impact ratio: ``{table: figure}`` (a table
+    whose categories are all too small has nothing to draw)."""
     return {table: impact_figure(report, table) for table in (SEX, RACE, INTERSECTION)
-            if report.table(table, SELECTION).rows}
+            if any(row.impact_ratio is not None for rate in (SELECTION, SCORING)
+                   for row in report.table(table, rate).rows)}
 
 
 # -- standalone HTML -----------------------------------------------------------------------
