@@ -179,12 +179,16 @@ def test_a_batch_goes_on_past_bad_files(tmp_path: Path) -> None:
     (tmp_path / "good.txt").write_text("Registered nurse", encoding="utf-8")
     (tmp_path / "empty.txt").write_bytes(b"")
     (tmp_path / "scan.pdf").write_bytes(blank_pdf_bytes())
-    (tmp_path / "notes.xyz").write_text("ignored: not a supported suffix", encoding="utf-8")
+    # Issue 10: a file of an unsupported type in a folder is named with its reason, not
+    # skipped in silence (it used to be ignored); hidden system files still are skipped.
+    (tmp_path / "notes.xyz").write_text("not a supported type", encoding="utf-8")
+    (tmp_path / ".DS_Store").write_bytes(b"\x00\x00\x00\x01Bud1")
     (tmp_path / "big.txt").write_text("word " * 400, encoding="utf-8")
     docs, errors = read_files([tmp_path, tmp_path / "missing.pdf"], max_bytes=1000)
     assert [d.name for d in docs] == ["good"]
     reasons = {Path(e.source).name: e.reason for e in errors}
-    assert set(reasons) == {"big.txt", "empty.txt", "scan.pdf", "missing.pdf"}
+    assert set(reasons) == {"big.txt", "empty.txt", "scan.pdf", "missing.pdf", "notes.xyz"}
+    assert reasons["notes.xyz"] == "unsupported file type '.xyz'"
     assert reasons["big.txt"].startswith("file too large")
     assert reasons["missing.pdf"] == "no such file or folder"
 
