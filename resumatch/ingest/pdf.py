@@ -1,10 +1,13 @@
 """PDF text in reading order, without the text a reader cannot see, OCR for scanned pages.
 
 - **Reading order.** pdfminer.six's layout analysis (``LAParams``, through pdfplumber)
-  groups characters into lines and lines into text boxes and orders the boxes, so a
-  two-column page reads column by column and words set apart only by positioning (TeX's
-  ``TJ`` kerning, absolute ``Td`` moves) are separated. ``bench/pdf_reading.py`` compares
-  it with pypdf on the shared LiveCareer PDFs.
+  groups characters into words, lines and text boxes, so words set apart only by
+  positioning (TeX's ``TJ`` kerning, absolute ``Td`` moves) are separated and no line
+  spans two columns. The boxes are then ordered by recursive XY-cut (Nagy & Seth, 1984):
+  split at vertical gutters into columns, left to right, else into horizontal bands, top
+  to bottom. pdfminer's own box order (``boxes_flow``) clusters single-line boxes side by
+  side first and interleaves the columns of a page whose lines are evenly spaced.
+  ``bench/pdf_reading.py`` compares this reader with pypdf on the shared LiveCareer PDFs.
 - **Hidden text.** A character is hidden when its fill colour is at or near the colour
   beneath it (WCAG contrast ratio under ``MIN_CONTRAST`` against the smallest filled shape
   under it, or the white page), when it is under ``MIN_FONT_PT`` high, or when its centre
@@ -32,9 +35,11 @@ logging.getLogger("pdfminer").setLevel(logging.ERROR)
 
 MIN_FONT_PT = 2.0  # glyphs shorter than this cannot be read on paper or screen
 MIN_CONTRAST = 1.25  # WCAG contrast ratio; 1.0 is text the colour of its background
-# All texts: text inside form XObjects (some generators put every page in one) is laid out
-# like page text. The other parameters are pdfminer's defaults.
-LAPARAMS = {"all_texts": True}
+MIN_GUTTER_PT = 12.0  # a vertical gap this wide between text boxes separates columns
+# all_texts: text inside form XObjects (some generators put every page in one) is laid out
+# like page text. boxes_flow None: boxes are ordered by ``reading_order``, not pdfminer.
+# The other parameters are pdfminer's defaults.
+LAPARAMS = {"all_texts": True, "boxes_flow": None}
 _CID_SHARE = 0.2  # a page whose text is mostly "(cid:NN)" has no usable font map
 
 
@@ -108,6 +113,47 @@ def contrast_ratio(a: tuple[float, float, float], b: tuple[float, float, float])
     return (la + 0.05) / (lb + 0.05)
 
 
+def _gaps(spans: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    """Uncovered intervals between the union of ``spans`` (sorted, start <= end)."""
+    gaps = []
+    spans = sorted(spans)
+    reach = spans[0][1]
+    for start, end in spans[1:]:
+        if start > reach:
+            gaps.append((reach, start))
+        reach = max(reach, end)
+    return gaps
+
+
+def reading_order(boxes: list, depth: int = 0) -> list:
+    """Text boxes (anything with ``x0 y0 x1 y1``, PDF coordinates: y grows upwards) in
+    reading order by recursive XY-cut: columns left to right where a vertical gutter of
+    at least ``MIN_GUTTER_PT`` runs through the whole group, else bands top to bottom,
+    else top-to-bottom, left-to-right.
+
+    Source: G. Nagy and S. Seth, "Hierarchical representation of optically scanned
+    documents", ICPR 1984.
+    """
+    if len(boxes) <= 1 or depth > 50:
+        return sorted(boxes, key=lambda b: (-b.y1, b.x0))
+    gutters = [g for g in _gaps([(b.x0, b.x1) for b in boxes])
+               if g[1] - g[0] >= MIN_GUTTER_PT]
+    if gutters:
+        cuts = [(a + b) / 2 for a, b in gutters]
+        groups: list[list] = [[] for _ in range(len(cuts) + 1)]
+        for box in boxes:
+            groups[sum(box.x0 > cut for cut in cuts)].append(box)
+        return [b for group in groups for b in reading_order(group, depth + 1)]
+    bands = _gaps([(b.y0, b.y1) for b in boxes])
+    if bands:
+        cuts = [(a + b) / 2 for a, b in bands]
+        groups = [[] for _ in range(len(cuts) + 1)]
+        for box in boxes:
+            groups[len(cuts) - sum(box.y1 > cut for cut in cuts)].append(box)
+        return [b for group in groups for b in reading_order(group, depth + 1)]
+    return sorted(boxes, key=lambda b: (-b.y1, b.x0))
+
+
 def _walk(objs) -> Iterator:  # noqa: ANN001 - pdfminer layout containers
     """Layout objects depth-first, in pdfminer's reading order."""
     from pdfminer.layout import LTFigure
@@ -153,7 +199,7 @@ def _read_page(layout, crop: tuple[float, float, float, float]) -> _Page:  # noq
                 break
         return background is None or contrast_ratio(color, background) >= MIN_CONTRAST
 
-    for box in boxes:
+    for box in reading_order(boxes):
         for line in box:
             shown: list[str] = []
             hidden: list[str] = []
