@@ -15,6 +15,8 @@ _TAG = re.compile(
     r"</?(?:html|head|body|div|p|br|span|ul|ol|li|h[1-6]|strong|b|em|i|u|a|table|tr|td|th|"
     r"tbody|thead|section|article|header|footer|main|nav|font|blockquote|pre|code|dl|dt|dd|"
     r"hr|img|meta|script|style|small|sup|sub)\b[^<>]*>", re.IGNORECASE)
+_BLOCK_CLOSE = re.compile(r"</(?:p|div|li|ul|ol|h[1-6]|table|tr|td|th|section|article|body|"
+                          r"html|blockquote|pre|dd|dt|dl)\s*>", re.IGNORECASE)
 _DOCTYPE = re.compile(r"^\s*(?:<!doctype html|<html\b|<\?xml[^>]*>\s*<html\b)", re.IGNORECASE)
 _DROP = ("script", "style", "noscript", "template", "head", "title", "svg", "iframe",
          "object", "button", "select", "form")
@@ -28,7 +30,8 @@ def looks_like_html(text: str) -> bool:
     """Whether ``text`` is HTML markup rather than prose that mentions a tag.
 
     True for a document that starts like HTML (doctype, ``<html>``), or that holds at
-    least three known tags including a closing one.
+    least three known tags including the closing tag of a block (``</p>``, ``</li>``,
+    ``</div>``, a heading, a table part): prose that mentions ``<br>`` or ``<b>`` stays.
 
     Example:
         >>> looks_like_html("<ul><li>Kubernetes</li><li>Go</li></ul>")
@@ -39,7 +42,7 @@ def looks_like_html(text: str) -> bool:
     if _DOCTYPE.match(text):
         return True
     tags = _TAG.findall(text[:200_000])
-    return len(tags) >= 3 and any(t.startswith("</") for t in tags)
+    return len(tags) >= 3 and any(_BLOCK_CLOSE.match(t) for t in tags)
 
 
 def html_to_text(markup: str | bytes) -> Extracted:

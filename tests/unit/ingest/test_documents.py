@@ -228,3 +228,38 @@ def test_dedupe_drops_same_text_and_renames_same_names() -> None:
     kept, notes = dedupe(docs)
     assert [(d.name, d.text) for d in kept] == [("ann", "A"), ("ann (2)", "B")]
     assert notes == ["c.txt: same text as a.txt (ann); skipped"]
+
+
+# -- issue 10: names are names, reading metadata survives ---------------------------------
+
+def test_a_csv_name_with_a_slash_is_a_name_not_a_path() -> None:
+    docs, _ = read_bytes("pool.csv", b"name,text\nDev/Ops Lead,Kubernetes\n../../x y,Go\n")
+    assert [d.name for d in docs] == ["Dev/Ops Lead", "../../x y"]
+    assert documents_from_text([("A/B testing lead", "Experiments")])[0].name == \
+        "A/B testing lead"
+
+
+def test_csv_cells_of_html_are_cleaned() -> None:
+    docs, _ = read_bytes("jobs.csv", b'title,description\nSRE,"<ul><li>Kubernetes</li>'
+                                     b'<li>Terraform</li></ul><p>Remote</p>"\n')
+    assert docs[0].text == "- Kubernetes\n- Terraform\nRemote"
+
+
+def test_dedupe_and_renaming_keep_the_reading_notes() -> None:
+    flagged = Document("ann", "A", "a.pdf", notes=("hidden text: 4 words not scored",),
+                       parts=("1 page",), hidden_words=4)
+    scan = Document("ann", "B", "b.pdf", notes=("read by OCR (1 page)",), ocr=True)
+    kept, _ = dedupe([flagged, scan])
+    assert kept[0] == flagged
+    assert kept[1].name == "ann (2)" and kept[1].ocr and kept[1].notes == scan.notes
+    assert kept[0].reading_notes == "hidden text: 4 words not scored"
+    from resumatch.ingest.documents import reading_notes
+
+    assert reading_notes(kept) == ["a.pdf: hidden text: 4 words not scored",
+                                   "b.pdf: read by OCR (1 page)"]
+
+
+def test_existing_callers_get_defaults() -> None:
+    doc = Document("x", "y")
+    assert (doc.source, doc.notes, doc.parts, doc.hidden_words, doc.ocr) == (
+        "pasted", (), (), 0, False)
