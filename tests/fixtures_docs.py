@@ -366,3 +366,16 @@ def odt_bytes(content: str) -> bytes:
         archive.writestr("content.xml", doc, compress_type=zipfile.ZIP_DEFLATED)
         archive.writestr("META-INF/manifest.xml", manifest, compress_type=zipfile.ZIP_DEFLATED)
     return out.getvalue()
+
+
+def overlay_pdf(base: bytes, top: bytes, scale: float = 1.0) -> bytes:
+    """``base``'s first page with ``top``'s first page drawn over it (scaled from the
+    lower left corner): a scan with a stamped text line, a text page with a small logo."""
+    from pypdf import PdfReader, PdfWriter, Transformation
+
+    writer = PdfWriter(clone_from=io.BytesIO(base))
+    writer.pages[0].merge_transformed_page(PdfReader(io.BytesIO(top)).pages[0],
+                                           Transformation().scale(scale, scale))
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()

@@ -35,6 +35,8 @@ logging.getLogger("pdfminer").setLevel(logging.ERROR)
 
 MIN_FONT_PT = 2.0  # glyphs shorter than this cannot be read on paper or screen
 MIN_CONTRAST = 1.25  # WCAG contrast ratio; 1.0 is text the colour of its background
+SCAN_IMAGE_SHARE = 0.5  # an image covering half the page or more may be a scan ...
+SCAN_MAX_WORDS = 10  # ... when the page's text layer has fewer words than this
 MIN_GUTTER_PT = 12.0  # a vertical gap this wide between text boxes separates columns
 # all_texts: text inside form XObjects (some generators put every page in one) is laid out
 # like page text. boxes_flow None: boxes are ordered by ``reading_order``, not pdfminer.
@@ -65,11 +67,14 @@ class _Page:
     hidden: list[str] = field(default_factory=list)
     has_chars: bool = False
     has_image: bool = False
+    image_share: float = 0.0  # largest image's share of the page area
 
 
 def _rgb(space: object, color: object) -> tuple[float, float, float] | None:
     """An RGB triple in [0, 1] for a pdfminer colour, or None when unknown (patterns)."""
-    name = getattr(space, "name", "") or ""
+    name = str(getattr(space, "name", "") or "")
+    if any(kind in name for kind in ("Separation", "DeviceN", "Indexed", "Pattern", "Lab")):
+        return None  # a tint, palette index or pattern: not a colour we can compare
     if color is None:
         return (0.0, 0.0, 0.0)  # the initial fill colour of every graphics state is black
     if isinstance(color, (int, float)):
@@ -176,6 +181,8 @@ def _read_page(layout, crop: tuple[float, float, float, float]) -> _Page:  # noq
         elif isinstance(obj, LTImage):
             page.has_image = True
             shapes.append(_Shape(*obj.bbox, rgb=None))
+            page_area = max((crop[2] - crop[0]) * (crop[3] - crop[1]), 1.0)
+            page.image_share = max(page.image_share, shapes[-1].area / page_area)
         elif isinstance(obj, LTCurve) and obj.fill:
             rgb = _rgb(None, obj.non_stroking_color)
             if rgb is not None or obj.non_stroking_color is not None:
@@ -294,8 +301,7 @@ def read_pdf(data: bytes, source: str = "file.pdf",
             target.lines.extend(values)
     out.hidden_words = sum(count_words(" ".join(p.hidden)) for p in pages)
 
-    scanned = [i for i, p in enumerate(pages) if not p.lines and not p.has_chars
-               and p.has_image]
+    scanned = [i for i, p in enumerate(pages) if _needs_ocr(p)]
     if scanned:
         _ocr_pages(data, pages, scanned, source, progress, out)
     text = "\n\n".join("\n".join(p.lines) for p in pages)
@@ -303,12 +309,24 @@ def read_pdf(data: bytes, source: str = "file.pdf",
         if scanned and not ocr.engine_available():
             raise DocumentError("no text found in the PDF (scanned image?) and " + ocr.NO_ENGINE)
         if scanned:
-            raise DocumentError("no text found in the PDF (scanned image?), not even by OCR")
+            why = f" ({out.notes[0]})" if out.notes else ""
+            raise DocumentError(f"no text found in the PDF (scanned image?), not even by OCR{why}")
         if out.hidden_words:
             raise DocumentError(f"no visible text in the PDF ({out.hidden_words} hidden words)")
         raise DocumentError("no text found in the PDF (scanned image?); OCR it or paste the text")
     out.text = text
     return out
+
+
+def _needs_ocr(page: _Page) -> bool:
+    """A page to OCR: no text and an image, or a page-sized image with a few stray words
+    (a scanning app's watermark such as "Scanned with ...")."""
+    if not page.has_image:
+        return False
+    if not page.lines and not page.has_chars:
+        return True
+    return page.image_share >= SCAN_IMAGE_SHARE and \
+        count_words(" ".join(page.lines)) < SCAN_MAX_WORDS
 
 
 def _layout_pages(data: bytes, reader) -> list[_Page]:  # noqa: ANN001
@@ -351,7 +369,11 @@ def _pypdf_page(reader, index: int) -> _Page:  # noqa: ANN001
 
 def _ocr_pages(data: bytes, pages: list[_Page], scanned: list[int], source: str,
                progress: Progress | None, out: Extracted) -> None:
-    """Fill the scanned pages' lines by OCR (bounded); record pages, confidence, notes."""
+    """Add OCR text to the scanned pages (bounded); record pages, confidence, notes.
+
+    A page that cannot be rendered or read is named in a note; only when no page of the
+    file has any text does that become the file's error.
+    """
     if not ocr.engine_available():
         if len(scanned) < len(pages):
             out.notes.append(f"{len(scanned)} scanned page(s) not read: " + ocr.NO_ENGINE)
@@ -360,20 +382,34 @@ def _ocr_pages(data: bytes, pages: list[_Page], scanned: list[int], source: str,
 
     limit = ocr.max_pages()
     todo, skipped = scanned[:limit], scanned[limit:]
-    document = pdfium.PdfDocument(data)
+    read: list[ocr.OcrPage] = []
+    failures: list[str] = []
     try:
-        def images() -> Iterator:
-            for index in todo:
-                bitmap = document[index].render(scale=ocr.RENDER_DPI / 72)
-                yield bitmap.to_pil()
-
-        read = ocr.ocr_images(images(), len(todo), source, progress)
+        document = pdfium.PdfDocument(data)
+    except Exception as err:  # pdfium refuses what pypdf accepted: no OCR, say so
+        out.notes.append(f"scanned pages not read by OCR (cannot render: {type(err).__name__})")
+        return
+    try:
+        for number, index in enumerate(todo, start=1):
+            if progress is not None:
+                progress(f"{source}: OCR page {number} of {len(todo)}")
+            try:
+                image = document[index].render(scale=ocr.RENDER_DPI / 72).to_pil()
+                page = ocr.ocr_image(image)
+            except DocumentError as err:
+                failures.append(f"page {index + 1}: {err}")
+                continue
+            except Exception as err:  # a page pdfium cannot render
+                failures.append(f"page {index + 1}: cannot render ({type(err).__name__})")
+                continue
+            read.append(page)
+            pages[index].lines.extend(line for line in page.text.split("\n") if line.strip())
     finally:
         document.close()
-    for index, page in zip(todo, read, strict=True):
-        pages[index].lines = [line for line in page.text.split("\n") if line.strip()]
-    out.ocr_pages = len(todo)
+    out.ocr_pages = len(read)
     out.ocr_confidence = ocr.mean_confidence(read)
+    if failures:
+        out.notes.append("not read by OCR: " + "; ".join(failures[:3]))
     if skipped:
         out.notes.append(f"OCR read only the first {limit} scanned pages; {len(skipped)} "
                          "more not read (RESUMATCH_OCR_MAX_PAGES)")

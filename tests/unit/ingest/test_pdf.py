@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from fixtures_docs import pdf_from_streams, scanned_pdf_bytes, text_op
+from fixtures_docs import overlay_pdf, pdf_from_streams, scanned_pdf_bytes, text_op
 
 from resumatch.ingest.documents import read_bytes
 from resumatch.ingest.extracted import DocumentError
@@ -121,3 +121,32 @@ def test_without_an_ocr_engine_a_scan_gets_todays_clear_message(
     assert docs == []
     assert errors[0].reason.startswith("no text found in the PDF (scanned image?)")
     assert "no OCR engine installed" in errors[0].reason
+
+
+def test_a_scan_with_a_stamped_watermark_line_is_still_read_by_ocr() -> None:
+    stamp = pdf_from_streams([text_op(20, 10, "Scanned with DocScan", size=6)],
+                             media_box=(0, 0, 1224, 1584))
+    data = overlay_pdf(scanned_pdf_bytes([SCAN]), stamp)
+    docs, errors = read_bytes("hugo.pdf", data)
+    assert errors == []
+    assert "Kubernetes" in docs[0].text and "Scanned with DocScan" in docs[0].text
+    assert docs[0].ocr
+
+
+def test_a_text_page_with_a_small_logo_is_not_ocred() -> None:
+    text_page = pdf_from_streams([text_op(72, 700, "Ann Lee, data engineer")])
+    logo = scanned_pdf_bytes([["LOGO"]])
+    docs, _ = read_bytes("ann.pdf", overlay_pdf(text_page, logo, scale=0.1))
+    assert docs[0].text == "Ann Lee, data engineer" and not docs[0].ocr
+
+
+def test_a_failing_ocr_engine_is_named_not_a_crash(monkeypatch: pytest.MonkeyPatch) -> None:
+    from resumatch.ingest import ocr
+
+    def broken(image):  # noqa: ANN001, ANN202
+        raise DocumentError("OCR failed (simulated)")
+
+    monkeypatch.setattr(ocr, "ocr_image", broken)
+    docs, errors = read_bytes("hugo.pdf", scanned_pdf_bytes([SCAN]))
+    assert docs == []
+    assert "not even by OCR" in errors[0].reason and "simulated" in errors[0].reason
