@@ -30,9 +30,14 @@ def render_flags(result: MatchResult) -> None:
 
 
 def render(result: MatchResult) -> None:
-    """An expander with a document picker; shows the chosen document's notes and text."""
+    """A "Show extracted text" switch; when on, a document picker and the chosen
+    document's notes and text. Off, nothing is sent to the browser (a pool's text is
+    large, and hidden copies of it would confuse find-in-page)."""
     docs = _documents(result)
-    with st.expander("Show extracted text"):
+    if not st.toggle("Show extracted text", key="show_extracted_text",
+                     help="exactly the text that was scored, with how it was read"):
+        return
+    with st.container(border=True, key="extracted_text"):
         labels = [f"{kind}: {doc.name}" + (" ⚠" if doc.notes else "") for kind, doc in docs]
         choice = st.selectbox("Document", labels, key="extracted_text_doc")
         kind, doc = docs[labels.index(choice)]

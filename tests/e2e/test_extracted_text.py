@@ -38,9 +38,10 @@ def test_a_scanned_pdf_shows_its_ocr_text_and_mark(app_server, page: Page) -> No
     flag = page.get_by_test_id("stAlert").filter(has_text="hugo_petrakis_scan")
     expect(flag).to_contain_text("read by OCR (1 page, mean confidence")
 
-    page.get_by_text("Show extracted text").click()
+    page.locator(".st-key-show_extracted_text").get_by_text("Show extracted text").click()
+    wait_for_app(page)
     choose(page, "extracted_text_doc", "Resume: hugo_petrakis_scan ⚠")
-    view = page.get_by_test_id("stExpander").filter(has_text="Show extracted text")
+    view = page.locator(".st-key-extracted_text")
     expect(view).to_contain_text("read by OCR (1 page, mean confidence")
     expect(view).to_contain_text("Kubernetes")
     expect(view).to_contain_text("Terraform")
