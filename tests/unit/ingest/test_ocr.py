@@ -47,3 +47,15 @@ def test_without_an_engine_an_image_gets_a_clear_message(
 def test_a_damaged_image_is_an_error_not_a_crash() -> None:
     docs, errors = read_bytes("cut.png", image_bytes(LINES)[:200])
     assert docs == [] and "image" in errors[0].reason
+
+
+def test_tesseract_runs_on_one_thread_without_capping_this_process(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    import pytesseract.pytesseract as engine
+
+    monkeypatch.delenv("OMP_THREAD_LIMIT", raising=False)
+    ocr._one_thread()
+    assert engine.environ["OMP_THREAD_LIMIT"] == "1"
+    assert "OMP_THREAD_LIMIT" not in os.environ
