@@ -22,6 +22,7 @@
 
 from __future__ import annotations
 
+import functools
 import io
 import logging
 from collections.abc import Iterator
@@ -93,6 +94,20 @@ def _rgb(space: object, color: object) -> tuple[float, float, float] | None:
         c, m, y, k = values
         return ((1 - c) * (1 - k), (1 - m) * (1 - k), (1 - y) * (1 - k))
     return None
+
+
+@functools.lru_cache(maxsize=4096)
+def _readable(space: str | None, color: object,
+              background: tuple[float, float, float]) -> bool:
+    """Whether text of ``color`` (in colour space ``space``) stands out from
+    ``background``; unknown colours count as readable. Cached: a page has few colours."""
+    rgb = _rgb(_Space(space), color)
+    return rgb is None or contrast_ratio(rgb, background) >= MIN_CONTRAST
+
+
+@dataclass(frozen=True)
+class _Space:
+    name: str | None
 
 
 def _luminance(rgb: tuple[float, float, float]) -> float:
@@ -196,15 +211,18 @@ def _read_page(layout, crop: tuple[float, float, float, float]) -> _Page:  # noq
         cx, cy = (ch.x0 + ch.x1) / 2, (ch.y0 + ch.y1) / 2
         if not (x0 <= cx <= x1 and y0 <= cy <= y1):
             return False
-        color = _rgb(ch.ncs, ch.graphicstate.ncolor)
-        if color is None:
-            return True
         background: tuple[float, float, float] | None = (1.0, 1.0, 1.0)
         for shape in shapes:
             if shape.holds(cx, cy):
                 background = shape.rgb
                 break
-        return background is None or contrast_ratio(color, background) >= MIN_CONTRAST
+        if background is None:
+            return True
+        color = ch.graphicstate.ncolor
+        try:
+            return _readable(getattr(ch.ncs, "name", None), color, background)
+        except TypeError:  # an unhashable colour value: judge it without the cache
+            return _readable.__wrapped__(getattr(ch.ncs, "name", None), color, background)
 
     for box in reading_order(boxes):
         for line in box:
