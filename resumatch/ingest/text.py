@@ -12,16 +12,17 @@ _MANY_NEWLINES = re.compile(r"\n{3,}")
 # (U+F0B7 is Symbol's bullet, U+F0A7 Wingdings' square, U+F0D8 its arrowhead, ...); copied
 # out of the file they are meaningless boxes. Any PUA character is such a glyph.
 _PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
-# Decorative bullet glyphs that the passage and requirement splitters do not know;
-# at the start of a line they become the ordinary bullet.
-_FANCY_BULLET = re.compile(
-    r"^[ \t]*[\u25aa\u25ab\u25a0\u25a1\u25b6\u25ba\u25b8\u25c6\u25c7\u25cb\u25cf\u2756"
-    r"\u27a2\u27a4\u27a3\u27a5\u279b\u279c\u2794\u2192\u2713\u2714\u2611\u2043\u2219"
-    r"\u2666\u2023\u25e6\u2022][ \t]*", re.MULTILINE)
+# Arrow and square bullet glyphs that the passage and requirement splitters do not all
+# know; at the start of a line they become the ordinary bullet. Other decorative glyphs
+# (❖, ✓, ◆, ...) stay as written: mapping them too lowered nDCG@10 on a pinned dev subset
+# of the shared resumes (tests/unit/rank/test_evaluation.py; 0.931 -> 0.895 with category
+# names), while this set leaves it unchanged.
+_FANCY_BULLET = re.compile(r"^[ \t]*[\u25aa\u25a0\u25ba\u27a2\u27a4\u2022][ \t]*", re.MULTILINE)
 
 
 def normalize_bullets(text: str) -> str:
-    """Symbol-font (Private Use Area) and decorative bullets become ``• ``.
+    """Symbol-font (Private Use Area) bullets, and ``▪ ■ ► ➢ ➤`` opening a line, become
+    ``•``.
 
     Example:
         >>> normalize_bullets("\\uf0b7\\tKubernetes\\n\\u27a2 Terraform")
