@@ -62,6 +62,8 @@ test: install-dev
 bench: install
 	$(PY) bench/throughput.py --quick
 	$(PY) bench/quality.py
+	$(PY) bench/pdf_reading.py
+	$(PY) bench/docx_readers.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

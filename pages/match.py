@@ -12,6 +12,7 @@ from ui import (
     blind,
     cache,
     compare_view,
+    extracted_text,
     inputs,
     pair_view,
     pool_match,
@@ -54,14 +55,14 @@ with left:
     st.subheader("Resumes")
     resume_files = st.file_uploader("Upload resumes", type=inputs.UPLOAD_TYPES,
                                     accept_multiple_files=True, key="resume_files",
-                                    help="TXT, MD, PDF, DOCX, or CSV with one resume per row")
+                                    help=inputs.UPLOAD_HELP)
     with st.expander("…or paste resume text"):
         resume_pasted = inputs.paste_boxes("resume", "Resume")
 with right:
     st.subheader("Job descriptions")
     job_files = st.file_uploader("Upload job descriptions", type=inputs.UPLOAD_TYPES,
                                  accept_multiple_files=True, key="job_files",
-                                 help="TXT, MD, PDF, DOCX, or CSV with one job per row")
+                                 help=inputs.UPLOAD_HELP)
     with st.expander("…or paste job description text"):
         job_pasted = inputs.paste_boxes("job", "Job")
     opening_docs = pool_match.saved_openings()
@@ -110,6 +111,8 @@ st.subheader(f"Results — {len(result.resumes)} resumes × {len(result.jobs)} j
 st.caption(f"Scored with model version `{result.model_id}`.")
 pool_match.pool_notes()
 pool_match.save_job_as_opening(result)
+extracted_text.render_flags(result)  # OCR and hidden text, beside the candidates' names
+extracted_text.render(result)
 
 by_job, by_candidate, heatmap, export = st.tabs(
     ["Ranked by job", "Ranked by candidate", "Heatmap", "Export"])
@@ -122,11 +125,12 @@ def choose_pair(resume: str, job: str) -> None:
 
 with by_job:
     job = st.selectbox("Job", result.job_names, key="rank_job")
-    table = candidates_for_job(result.table, job)[["rank", "resume", "fit", "score"]]
+    table = candidates_for_job(result.table, job)[["rank", "resume", "fit", "score",
+                                                   "reading_notes"]]
     table = pool_match.filter_ranked(table, result)
     event = st.dataframe(table, hide_index=True, on_select="rerun",
                          selection_mode="single-row", key="job_table", width="stretch",
-                         column_config=pair_view.SCORE_COLUMNS)
+                         column_config=pair_view.SCORE_COLUMNS | extracted_text.NOTES_COLUMN)
     if event.selection.rows:
         choose_pair(table.iloc[event.selection.rows[0]]["resume"], job)
     st.caption(f"Select a row to open the pair view below. {pair_view.FIT_CAPTION}")

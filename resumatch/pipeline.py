@@ -96,6 +96,8 @@ def match(resumes: Sequence[Document], jobs: Sequence[Document], embedder: Embed
     pool = score_pool(resume_emb, job_emb)
     table = rankings(pool.cosine, [d.name for d in resumes], [d.name for d in jobs],
                      rank_by=pool.ranking, extra={"fit": pool.fit})
+    # How each resume was read ("read by OCR ...", "hidden text: N words not scored").
+    table["reading_notes"] = table["resume"].map({d.name: d.reading_notes for d in resumes})
     return MatchResult(embedder.encoder.model_id, resume_emb, job_emb, pool.cosine, table,
                        fit=pool.fit, ranking=pool.ranking, encoder=embedder.encoder,
                        store=embedder.store)

@@ -7,3 +7,5 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 ASSETS = ROOT / "assets"
 SHARED_DATA = ROOT.parent / "shared" / "data"
+# The document cases of issue 10 (fixtures: read them from here, never copy them).
+SHARED_CASES = ROOT.parent / "shared" / "cases" / "documents"

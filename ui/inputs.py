@@ -18,9 +18,13 @@ from resumatch.ingest.documents import (
     too_large_message,
     too_many_files_message,
 )
+from resumatch.ingest.extracted import Progress
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
-UPLOAD_TYPES = ["txt", "md", "pdf", "docx", "csv"]
+UPLOAD_TYPES = ["txt", "md", "pdf", "docx", "csv", "rtf", "odt", "doc", "html", "htm", "zip",
+                "png", "jpg", "jpeg", "tif", "tiff"]
+UPLOAD_HELP = ("TXT, MD, PDF, DOCX, ODT, RTF, DOC, HTML, scans (PNG, JPEG, TIFF; read by "
+               "OCR), ZIP archives of these, or CSV with one document per row")
 
 
 @dataclass
@@ -57,10 +61,11 @@ def paste_boxes(side: str, label: str) -> list[tuple[str, str]]:
 
 
 def read_uploads(files: list, max_bytes: int, max_files: int | None = None,
-                 ) -> tuple[list[Document], list[ReadError]]:
+                 progress: Progress | None = None) -> tuple[list[Document], list[ReadError]]:
     """Read uploaded files; oversized ones are refused before their bytes are read.
 
     Files past ``max_files`` are refused too, each with a message naming the limit.
+    ``progress`` gets notes from slow readers (OCR of a scan).
     """
     docs: list[Document] = []
     errors: list[ReadError] = []
@@ -74,7 +79,7 @@ def read_uploads(files: list, max_bytes: int, max_files: int | None = None,
             errors.append(ReadError(safe_name(upload.name),
                                     too_large_message(upload.size, max_bytes)))
             continue
-        got, failed = read_bytes(upload.name, upload.getvalue())
+        got, failed = read_bytes(upload.name, upload.getvalue(), max_bytes, progress)
         docs.extend(got)
         errors.extend(failed)
     return docs, errors
@@ -82,7 +87,13 @@ def read_uploads(files: list, max_bytes: int, max_files: int | None = None,
 
 def collect(files: list, pasted: list[tuple[str, str]], samples: list[Document],
             max_bytes: int, max_files: int | None = None) -> Collected:
-    """All documents of one side: samples, uploads and pasted text, deduplicated."""
-    uploaded, errors = read_uploads(files, max_bytes, max_files)
+    """All documents of one side: samples, uploads and pasted text, deduplicated.
+
+    While a scan is read by OCR, a caption says which page.
+    """
+    status = st.empty()
+    uploaded, errors = read_uploads(files, max_bytes, max_files,
+                                    progress=lambda note: status.caption(f"Reading… {note}"))
+    status.empty()
     docs, notes = dedupe(samples + uploaded + documents_from_text(pasted))
     return Collected(docs=docs, errors=errors, notes=notes)

@@ -35,7 +35,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from resumatch.config import Settings
     from resumatch.embed.embedding import DEFAULT_CHUNKING, Embedder
-    from resumatch.ingest.documents import dedupe, read_files
+    from resumatch.ingest.documents import dedupe, read_files, reading_notes
     from resumatch.pipeline import load_encoder, match, open_registry
     from resumatch.rank.compare import NO_EVIDENCE_BELOW, PassageIndex, compare_candidates
 
@@ -43,7 +43,8 @@ def run(args: argparse.Namespace) -> int:
     jobs, job_errors = read_files([args.job], settings.max_upload_bytes)
     resumes, resume_errors = read_files(args.resumes, settings.max_upload_bytes)
     resumes, duplicates = dedupe(resumes)
-    for problem in [str(e) for e in job_errors + resume_errors] + duplicates:
+    for problem in ([str(e) for e in job_errors + resume_errors] + duplicates
+                    + reading_notes(jobs + resumes)):
         print(problem, file=sys.stderr)
     if len(jobs) != 1:
         found = "no readable job description" if not jobs else f"{len(jobs)} job descriptions"

@@ -12,7 +12,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "rank", help="rank resumes for each job and write matches.csv",
         description="Rank resumes against jobs with the active model. PATH: files or "
-                    "folders (TXT, MD, PDF, DOCX, CSV with one document per row).")
+                    "folders (TXT, MD, PDF, DOCX, ODT, RTF, DOC, HTML, PNG/JPEG/TIFF scans, "
+                    "ZIP archives, CSV with one document per row).")
     parser.add_argument("--resumes", nargs="+", required=True, metavar="PATH")
     parser.add_argument("--jobs", nargs="+", required=True, metavar="PATH")
     parser.add_argument("--out", type=Path, default=Path("matches.csv"))
@@ -28,7 +29,7 @@ def run(args: argparse.Namespace) -> int:
 
     from resumatch.config import Settings
     from resumatch.embed.embedding import DEFAULT_CHUNKING, Embedder
-    from resumatch.ingest.documents import dedupe, read_files
+    from resumatch.ingest.documents import dedupe, read_files, reading_notes
     from resumatch.pipeline import (
         export_rankings,
         load_encoder,
@@ -39,14 +40,15 @@ def run(args: argparse.Namespace) -> int:
 
     settings = Settings.from_env()
     started = time.perf_counter()
-    resumes, resume_errors = read_files(args.resumes, settings.max_upload_bytes)
-    jobs, job_errors = read_files(args.jobs, settings.max_upload_bytes)
+    say = None if args.quiet else (lambda note: print(note, file=sys.stderr))
+    resumes, resume_errors = read_files(args.resumes, settings.max_upload_bytes, progress=say)
+    jobs, job_errors = read_files(args.jobs, settings.max_upload_bytes, progress=say)
     resumes, resume_dups = dedupe(resumes)
     jobs, job_dups = dedupe(jobs)
     errors = resume_errors + job_errors
     for error in errors:
         print(str(error), file=sys.stderr)
-    for note in resume_dups + job_dups:
+    for note in resume_dups + job_dups + reading_notes(resumes + jobs):
         print(note, file=sys.stderr)
     if not resumes or not jobs:
         missing = "resume" if not resumes else "job description"

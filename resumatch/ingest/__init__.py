@@ -1,1 +1,2 @@
-"""Files to clean text: formats, redaction, passages and requirements."""
+"""Files to clean text: one module per format (pdf, word, office, html, ocr, archive) behind
+``documents``, the entry point; redaction, passages and requirements."""

@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from resumatch.ingest.documents import Document
 
@@ -521,12 +521,13 @@ def candidate_label(number: int) -> str:
 def blind_documents(docs: Sequence[Document], start: int = 1) -> list[Document]:
     """Redacted copies of resumes, named ``Candidate 1``, ``Candidate 2``, ... in order.
 
-    The source (often a file name such as ``jane_doe_cv.pdf``) is replaced as well.
+    The source (often a file name such as ``jane_doe_cv.pdf``) is replaced as well; the
+    reading notes (read by OCR, hidden text) are kept: they name no one.
     """
     blind = []
     for number, doc in enumerate(docs, start=start):
         label = candidate_label(number)
-        blind.append(Document(name=label, text=redact_text(doc.text), source=label))
+        blind.append(replace(doc, name=label, text=redact_text(doc.text), source=label))
     return blind
 
 

@@ -179,12 +179,16 @@ def test_a_batch_goes_on_past_bad_files(tmp_path: Path) -> None:
     (tmp_path / "good.txt").write_text("Registered nurse", encoding="utf-8")
     (tmp_path / "empty.txt").write_bytes(b"")
     (tmp_path / "scan.pdf").write_bytes(blank_pdf_bytes())
-    (tmp_path / "notes.xyz").write_text("ignored: not a supported suffix", encoding="utf-8")
+    # Issue 10: a file of an unsupported type in a folder is named with its reason, not
+    # skipped in silence (it used to be ignored); hidden system files still are skipped.
+    (tmp_path / "notes.xyz").write_text("not a supported type", encoding="utf-8")
+    (tmp_path / ".DS_Store").write_bytes(b"\x00\x00\x00\x01Bud1")
     (tmp_path / "big.txt").write_text("word " * 400, encoding="utf-8")
     docs, errors = read_files([tmp_path, tmp_path / "missing.pdf"], max_bytes=1000)
     assert [d.name for d in docs] == ["good"]
     reasons = {Path(e.source).name: e.reason for e in errors}
-    assert set(reasons) == {"big.txt", "empty.txt", "scan.pdf", "missing.pdf"}
+    assert set(reasons) == {"big.txt", "empty.txt", "scan.pdf", "missing.pdf", "notes.xyz"}
+    assert reasons["notes.xyz"] == "unsupported file type '.xyz'"
     assert reasons["big.txt"].startswith("file too large")
     assert reasons["missing.pdf"] == "no such file or folder"
 
@@ -224,3 +228,38 @@ def test_dedupe_drops_same_text_and_renames_same_names() -> None:
     kept, notes = dedupe(docs)
     assert [(d.name, d.text) for d in kept] == [("ann", "A"), ("ann (2)", "B")]
     assert notes == ["c.txt: same text as a.txt (ann); skipped"]
+
+
+# -- issue 10: names are names, reading metadata survives ---------------------------------
+
+def test_a_csv_name_with_a_slash_is_a_name_not_a_path() -> None:
+    docs, _ = read_bytes("pool.csv", b"name,text\nDev/Ops Lead,Kubernetes\n../../x y,Go\n")
+    assert [d.name for d in docs] == ["Dev/Ops Lead", "../../x y"]
+    assert documents_from_text([("A/B testing lead", "Experiments")])[0].name == \
+        "A/B testing lead"
+
+
+def test_csv_cells_of_html_are_cleaned() -> None:
+    docs, _ = read_bytes("jobs.csv", b'title,description\nSRE,"<ul><li>Kubernetes</li>'
+                                     b'<li>Terraform</li></ul><p>Remote</p>"\n')
+    assert docs[0].text == "- Kubernetes\n- Terraform\nRemote"
+
+
+def test_dedupe_and_renaming_keep_the_reading_notes() -> None:
+    flagged = Document("ann", "A", "a.pdf", notes=("hidden text: 4 words not scored",),
+                       parts=("1 page",), hidden_words=4)
+    scan = Document("ann", "B", "b.pdf", notes=("read by OCR (1 page)",), ocr=True)
+    kept, _ = dedupe([flagged, scan])
+    assert kept[0] == flagged
+    assert kept[1].name == "ann (2)" and kept[1].ocr and kept[1].notes == scan.notes
+    assert kept[0].reading_notes == "hidden text: 4 words not scored"
+    from resumatch.ingest.documents import reading_notes
+
+    assert reading_notes(kept) == ["a.pdf: hidden text: 4 words not scored",
+                                   "b.pdf: read by OCR (1 page)"]
+
+
+def test_existing_callers_get_defaults() -> None:
+    doc = Document("x", "y")
+    assert (doc.source, doc.notes, doc.parts, doc.hidden_words, doc.ocr) == (
+        "pasted", (), (), 0, False)
