@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 from resumatch.fairness.categories import UNKNOWN, load_categories
 from resumatch.fairness.impact import AuditRecord
+from resumatch.pool.openings import get_opening
 from resumatch.pool.workflow import Placement, placements
 from resumatch.store import Store
 
@@ -77,8 +78,6 @@ def opening_sample(store: Store, opening_id: int) -> AuditSample:
     Raises:
         resumatch.pool.openings.OpeningError: for an unknown opening.
     """
-    from resumatch.pool.openings import get_opening
-
     opening = get_opening(store, opening_id)
     chosen = placements(store, opening_id=opening.id)
     return AuditSample(records_for(store, chosen), f"opening {opening.name} (#{opening.id})",
