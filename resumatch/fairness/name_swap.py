@@ -525,13 +525,16 @@ def check_version(encoder: Encoder, sample: int | None = TRAINING_SAMPLE) -> dic
                      sample=f"assets: {len(resumes)} resumes x {len(jobs)} jobs").summary()
 
 
-def version_check(new: Encoder, parent: Encoder) -> dict[str, Any]:
+def version_check(new: Encoder, parent: Encoder,
+                  sample: int | None = TRAINING_SAMPLE) -> dict[str, Any]:
     """The training hook (``resumatch.train.training.train_version(checks=...)``): the
-    name-swap figures of a new version and of its parent on the same sample, stored in
-    the new version's metrics as ``name_swap`` and ``name_swap_parent``. A failure is
-    stored as ``{"error": ...}`` instead of failing the training run."""
+    name-swap figures of a new version and of its parent on the same ``sample`` of asset
+    resumes, stored in the new version's metrics as ``name_swap`` and
+    ``name_swap_parent``. A failure is stored as ``{"error": ...}`` instead of failing
+    the training run."""
     try:
-        return {"name_swap": check_version(new), "name_swap_parent": check_version(parent)}
+        return {"name_swap": check_version(new, sample),
+                "name_swap_parent": check_version(parent, sample)}
     except Exception as err:  # the run's model is fine; say why the check is missing
         LOG.exception("name-swap check failed")
         return {"name_swap": {"error": f"{type(err).__name__}: {err}"}}
