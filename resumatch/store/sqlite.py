@@ -107,6 +107,18 @@ MIGRATIONS: list[str] = [
     CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
         BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;
     """,
+    # Requirement marks (issue 11): must-have / nice-to-have / ignore per job, keyed by
+    # the job text's sha256 and the requirement as the splitter wrote it. Only marks a
+    # recruiter set are stored; the rest follow the job's wording (resumatch.rank.marks).
+    """
+    CREATE TABLE requirement_marks (
+        job_sha256 TEXT NOT NULL,
+        requirement TEXT NOT NULL,
+        mark TEXT NOT NULL,
+        updated REAL NOT NULL,
+        PRIMARY KEY (job_sha256, requirement)
+    );
+    """,
 ]
 
 
