@@ -238,11 +238,12 @@ def evidence_grid(all_tasks: dict[str, RetrievalTask], model_id: str) -> dict:
     rows = []
     chosen = {n: t for n, t in all_tasks.items() if not n.endswith("/names")}
     pools = {n: t.product_scores(model_id) for n, t in chosen.items()}
-    saved = (evidence_rules.MET_BAR, evidence_rules.MET_SLOPE, evidence_rules.MET_FLOOR)
-    for bar, slope, floor in itertools.product((4.0, 4.5, 5.0, 5.5, 6.0, 6.5, 7.0),
-                                               (1.5, 2.0, 2.5, 3.0, 3.5), (0.5, 1.0)):
-        evidence_rules.MET_BAR, evidence_rules.MET_SLOPE, evidence_rules.MET_FLOOR = \
-            bar, slope, floor
+    names = ("MET_BAR", "MET_SLOPE", "MET_FLOOR", "CLEAR_COSINE", "CLEAR_Z")
+    saved = tuple(getattr(evidence_rules, name) for name in names)
+    for params in itertools.product((4.0, 5.0, 6.0), (1.5, 2.5, 3.5), (1.0,),
+                                    (0.45, 0.5, 0.55, 0.6, 2.0), (1.5, 2.0, 2.5)):
+        for name, value in zip(names, params, strict=True):
+            setattr(evidence_rules, name, value)
         metrics = []
         for name, pool in pools.items():
             task = chosen[name]
@@ -252,14 +253,16 @@ def evidence_grid(all_tasks: dict[str, RetrievalTask], model_id: str) -> dict:
                    for j, job in enumerate(pool.evidence)]
             metrics.append(evidence_metrics(met, [r.category for r in task.resumes],
                                             [q.category for q in task.queries]))
-        rows.append(((bar, slope, floor), metrics))
-    evidence_rules.MET_BAR, evidence_rules.MET_SLOPE, evidence_rules.MET_FLOOR = saved
+        rows.append((params, metrics))
+    for name, value in zip(names, saved, strict=True):
+        setattr(evidence_rules, name, value)
     ok = [r for r in rows if np.mean([m.wrong for m in r[1]]) <= 0.08
           and np.mean([m.right for m in r[1]]) >= 0.55]
     ok.sort(key=lambda r: -np.mean([m.auc for m in r[1]]))
     print(f"\nmet rule grid (names not counted here), tasks: {', '.join(chosen)}")
     for params, metrics in ok[:8]:
-        print(f"  bar {params[0]} slope {params[1]} floor {params[2]}: "
+        print(f"  bar {params[0]} slope {params[1]} floor {params[2]} clear cosine "
+              f"{params[3]} z {params[4]}: "
               + " | ".join(f"{m.auc:.3f} {m.right:.2f} {m.wrong:.3f}" for m in metrics)
               + f"  mean AUC {np.mean([m.auc for m in metrics]):.3f}")
     best = ok[0][0] if ok else None

@@ -10,8 +10,9 @@ from __future__ import annotations
 import streamlit as st
 
 from resumatch.pipeline import EXPLAIN_TOP, MatchResult, export_rankings
-from resumatch.rank.explain import FIT_MAPPING, Explanation, MemoEncoder, context_window, explain
+from resumatch.rank.explain import Explanation, MemoEncoder, context_window, explain
 from resumatch.rank.matching import Passage
+from resumatch.rank.scoring import FIT_MAPPING
 from ui import cache
 from ui.text import escape_markdown
 

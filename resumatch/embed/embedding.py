@@ -338,6 +338,14 @@ class Embedder:
     chunking: Chunking = field(default_factory=Chunking)
     stats: CacheStats = field(default_factory=CacheStats)
 
+    @property
+    def passages_key(self) -> str:
+        """Cache key of passage vectors: ``PASSAGES_KEY`` for the default chunking; a
+        truncating chunking reads less text, so its passages are kept apart."""
+        if self.chunking.key == DEFAULT_CHUNKING.key:
+            return PASSAGES_KEY
+        return f"{PASSAGES_KEY}-{self.chunking.key}"
+
     def split(self, text: str) -> list[tuple[int, int]]:
         """Character spans of the windows this embedder encodes for ``text``."""
         window = min(self.chunking.window, self.encoder.max_tokens)
@@ -359,7 +367,7 @@ class Embedder:
         found_passages: dict[str, tuple[np.ndarray, list[tuple[int, int]]]] = {}
         if passages and self.store is not None:
             found_passages = self.store.get_embeddings(unique, self.encoder.model_id,
-                                                       PASSAGES_KEY)
+                                                       self.passages_key)
         missing = [h for h in unique if h not in cached]
         self.stats.hits += len(unique) - len(missing)
         self.stats.misses += len(missing)
@@ -404,7 +412,8 @@ class Embedder:
             need = [d for d in docs if d.sha256 in missing_windows]
             if need:
                 windows = self._encode_missing(need, progress)
-            passage_spans = [_passage_spans(d.text) for d in docs]
+            passage_spans = [_passage_spans(d.text, spans[-1][1])
+                             for d, spans in zip(docs, spans_by_doc, strict=True)]
             texts = list(dict.fromkeys(d.text[a:b] for d, spans in zip(docs, passage_spans,
                                                                        strict=True)
                                        for a, b in spans))
@@ -425,7 +434,7 @@ class Embedder:
             if pooled is not None and windows:
                 self.store.put_embeddings(self.encoder.model_id, self.chunking.key,
                                           [(h, v, s) for h, (v, s) in windows.items()])
-            self.store.put_embeddings(self.encoder.model_id, PASSAGES_KEY,
+            self.store.put_embeddings(self.encoder.model_id, self.passages_key,
                                       [(h, v, s) for h, (v, s) in found.items() if s])
         return windows, found
 
@@ -456,7 +465,7 @@ class Embedder:
                 windows.append((a, b, np.asarray(offsets, dtype=np.int64).reshape(-1, 2) + a,
                                 vectors))
             window_vectors = np.stack([_unit(v.mean(axis=0)) for *_, v in windows])
-            passage_spans = _passage_spans(doc.text)
+            passage_spans = _passage_spans(doc.text, spans[-1][1])
             passage_vectors = np.stack([_late_vector(windows, a, b) for a, b in passage_spans]) \
                 if passage_spans else np.zeros((0, window_vectors.shape[1]), dtype=np.float32)
             out.append((window_vectors.astype(np.float32), passage_vectors.astype(np.float32),
@@ -485,8 +494,13 @@ class Embedder:
         return out
 
 
-def _passage_spans(text: str) -> list[tuple[int, int]]:
-    return split_passages(text) or ([(0, len(text))] if text.strip() else [])
+def _passage_spans(text: str, end: int | None = None) -> list[tuple[int, int]]:
+    """Passage spans of ``text`` up to ``end``: passages past the last window of a
+    truncating chunking were not read, like the keywords (``matching.covered_text``)."""
+    spans = split_passages(text) or ([(0, len(text))] if text.strip() else [])
+    if end is None:
+        return spans
+    return [(a, min(b, end)) for a, b in spans if a < end]
 
 
 def _rows(vectors: np.ndarray, rows: list[int]) -> np.ndarray:

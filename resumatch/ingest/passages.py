@@ -159,9 +159,18 @@ def strip_marker(line: str) -> str:
 
 def display_passage(passage: str) -> str:
     """A passage as one clean line for a table cell or a CSV: no list markers, no
-    private-use glyphs (Word's Symbol-font bullets), single spaces."""
+    private-use glyphs (Word's Symbol-font bullets), no leading heading lines, single
+    spaces.
+
+    Example:
+        >>> display_passage("EXPERIENCE\n\uf0b7\tWROTE TERRAFORM MODULES")
+        'WROTE TERRAFORM MODULES'
+    """
     lines = [strip_marker(line) for line in passage.split("\n")]
-    return " ".join(" ".join(line for line in lines if line).split())
+    lines = [line for line in lines if line]
+    while len(lines) > 1 and is_heading_line(lines[0]):
+        lines.pop(0)
+    return " ".join(" ".join(lines).split())
 
 
 def is_heading_line(line: str) -> bool:
@@ -177,10 +186,12 @@ def is_heading_line(line: str) -> bool:
         True
         >>> is_heading_line("PROMETHEUS ALERTING AND GRAFANA DASHBOARDS")
         False
+        >>> is_heading_line("Certifications: BLS, ACLS")
+        False
     """
     bare = strip_marker(line).strip("#*_ ").rstrip(":").strip()
-    if not bare or re.search(r"[.!?;]\s*$|\d", bare):
-        return False
+    if not bare or re.search(r"[.!?;]\s*$|\d", bare) or ":" in bare:
+        return False  # "Certifications: BLS, ACLS" labels a list; it is not a heading
     words = [w for w in _SEPARATORS.split(bare) if w]
     if not words or len(words) > 6:
         return False

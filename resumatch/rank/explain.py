@@ -37,10 +37,10 @@ _LIST_MARKER = re.compile(r"^(?:[-*•●▪◦‣·–—+]|\(?\d{1,2}[.)])\s+"
 
 # -- fit score -------------------------------------------------------------------------
 
-# Logistic calibration of the ranking score (keyword-adjusted cosine) against "same
-# occupation" labels: fitted on the dev split of both shared data sets with job-description
-# queries and balanced classes (bench/quality.py --calibrate prints the fit). 50 means the
-# score is as typical of a right-occupation resume as of a wrong one.
+# The fit of the ranking before issue 11 (best window cosine plus a keyword bonus),
+# kept for the harness's ``old-default`` method: a logistic calibration against "same
+# occupation" labels on the dev split, balanced classes. The product's fit is
+# ``resumatch.rank.scoring.FIT_MAPPING``.
 FIT_CENTER = 0.414
 FIT_SCALE = 0.083
 FIT_MAPPING = (f"Fit 0–100 = 100 / (1 + exp(−(s − {FIT_CENTER:g}) / {FIT_SCALE:g})), where s "
@@ -49,7 +49,7 @@ FIT_MAPPING = (f"Fit 0–100 = 100 / (1 + exp(−(s − {FIT_CENTER:g}) / {FIT_S
 
 
 def fit_score(ranking: np.ndarray | float) -> np.ndarray:
-    """0-100 fit from the product's ranking score (see ``FIT_MAPPING``).
+    """0-100 fit of the old default's ranking score (see ``FIT_MAPPING``).
 
     Example:
         >>> float(fit_score(FIT_CENTER))

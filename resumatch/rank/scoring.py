@@ -39,7 +39,6 @@ import numpy as np
 from resumatch.embed.embedding import DocEmbedding
 from resumatch.ingest.requirements import Requirement, extract_requirements
 from resumatch.rank.evidence import (
-    NO_PASSAGE,
     PassageIndex,
     PassageSet,
     evidence_strength,
@@ -141,6 +140,8 @@ class JobEvidence:
     def summary(self, resume: int) -> str:
         """"meets 5 of 7 requirements, 2 of 3 must-haves" for one resume."""
         counted, must = self.counted, self.must
+        if not counted.any():
+            return ""
         met = self.met[:, resume]
         line = f"meets {int((met & counted).sum())} of {int(counted.sum())} requirements"
         if must.any():
@@ -170,6 +171,7 @@ class PoolScores:
     capped: np.ndarray | None = None
     raw: dict[str, np.ndarray] = field(default_factory=dict)  # features before standardising
     uncapped: np.ndarray | None = None  # the ranking score before the caps
+    passage_spans: list[list[tuple[int, int]]] | None = None  # per resume, when scored so
 
     @property
     def too_little(self) -> np.ndarray:
@@ -253,7 +255,8 @@ def score_pool(resumes: Sequence[DocEmbedding], jobs: Sequence[DocEmbedding],
                    score_for_fit(TOO_LITTLE_FIT_CAP))
     cosine = features.raw["window"]
     return PoolScores(cosine, features.raw["keywords"], ranking, fit_from_score(ranking),
-                      standard, evidence, sufficiency, capped, dict(features.raw), total)
+                      standard, evidence, sufficiency, capped, dict(features.raw), total,
+                      [s.spans for s in sets] if evidence is not None else None)
 
 
 def _cap(score: np.ndarray, where: np.ndarray, ceiling: float) -> np.ndarray:
@@ -289,13 +292,11 @@ def _passage_features(resumes: Sequence[DocEmbedding], jobs: Sequence[DocEmbeddi
         job_marks = effective_marks(reqs, marks.get(job.doc.sha256))
         vectors = index.encode([r.text for r in reqs])
         score, where = matrix.best(vectors)
-        strength = evidence_strength(score, baselines, index.backgrounds(vectors)) \
-            if reqs else np.zeros((0, n))
+        strength = evidence_strength(score, baselines) if reqs else np.zeros((0, n))
         weights = np.array([MARK_WEIGHTS[k] for k in job_marks], dtype=np.float64)
         if reqs and weights.sum() > 0:
-            z = (score - baselines.mean[None, :]) / baselines.spread[None, :]
-            z = np.where(score > NO_PASSAGE, z, 0.0)
-            requirement_feature[:, j] = (weights[:, None] * z).sum(axis=0) / weights.sum()
+            requirement_feature[:, j] = (weights[:, None] * strength).sum(axis=0) \
+                / weights.sum()
         else:
             no_requirements[j] = True
         found.append(JobEvidence(reqs, job_marks, score, where, strength,

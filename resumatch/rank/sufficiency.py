@@ -23,8 +23,8 @@ from resumatch.rank.keywords import STOPWORDS
 
 TOO_LITTLE = "too little text to judge"
 TOO_LITTLE_FIT_CAP = 25.0  # below any fit a real match gets; 50 = as likely as not
-MIN_WORDS = 25
-MIN_DISTINCT = 15
+MIN_WORDS = 20
+MIN_DISTINCT = 12
 _WORD = re.compile(r"[^\W\d_][\w'’-]*")
 
 
