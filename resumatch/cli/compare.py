@@ -104,9 +104,11 @@ def summary(comparison: Comparison) -> str:
     from resumatch.rank.marks import MARK_LABELS
 
     reqs = comparison.requirements
+    preferred = sum(r.preferred for r in reqs)
     rule = ("calibrated evidence rule" if comparison.threshold is None
             else f"no evidence below cosine {comparison.threshold:.2f}")
-    lines = [f"{comparison.job_name}: {len(reqs)} requirements; {rule}"]
+    lines = [f"{comparison.job_name}: {len(reqs)} requirements ({len(reqs) - preferred} "
+             f"required, {preferred} nice to have); {rule}"]
     for number, (requirement, mark) in enumerate(zip(reqs, comparison.marks, strict=False),
                                                  start=1):
         lines.append(f"  {number}. [{MARK_LABELS.get(mark, mark)}] {_short(requirement.text, 70)}")

@@ -214,6 +214,20 @@ def is_heading_only(passage: str) -> bool:
     return bool(lines) and all(is_heading_line(line) for line in lines)
 
 
+def can_be_evidence(passage: str, min_words: int = 3) -> bool:
+    """Whether a passage may stand as evidence: at least ``min_words`` words once its
+    heading lines are set aside ("Sous Chef / Accounting / Revenue Management /
+    Accomplishments" merged from short lines is not evidence of accounting).
+
+    Example:
+        >>> can_be_evidence("Experience\n- Built batch ETL pipelines"), can_be_evidence("Skills")
+        (True, False)
+    """
+    lines = [line for line in passage.split("\n") if line.strip()]
+    content = [line for line in lines if not is_heading_line(line)]
+    return content_word_count(" ".join(content)) >= min_words
+
+
 def content_word_count(text: str) -> int:
     """Words with at least one letter (numbers, dates and punctuation do not count)."""
     return len(_WORDS.findall(text))

@@ -6,8 +6,8 @@ and whether it counts as evidence ("met").
 resume's windows (late chunking, :mod:`resumatch.embed.embedding`) and are cached in the
 store under ``PASSAGES_KEY``; requirements and other short texts are cached under
 ``PHRASE_KEY``. A heading or a bare list of section names ("EXPERIENCE", "Accounting /
-Revenue Management / Accomplishments") is never evidence
-(:func:`resumatch.ingest.passages.is_heading_only`).
+Revenue Management / Accomplishments") is never evidence, nor is a passage with fewer than
+three words besides its headings (:func:`resumatch.ingest.passages.can_be_evidence`).
 
 **Late interaction.** Every requirement is scored against every eligible passage of every
 resume in one matrix product, and each resume keeps its best passage per requirement
@@ -65,7 +65,7 @@ from resumatch.embed.embedding import (
     Encoder,
 )
 from resumatch.ingest.documents import Document, text_hash
-from resumatch.ingest.passages import is_heading_only, split_passages
+from resumatch.ingest.passages import can_be_evidence, split_passages
 from resumatch.rank.keywords import find_skills
 from resumatch.store import Store
 
@@ -106,8 +106,9 @@ class PassageSet:
 
 def passage_set(text: str, spans: Sequence[tuple[int, int]], vectors: np.ndarray,
                 ) -> PassageSet:
-    """A :class:`PassageSet` with eligibility computed from the text."""
-    eligible = np.array([not is_heading_only(text[a:b]) for a, b in spans], dtype=bool)
+    """A :class:`PassageSet` with eligibility computed from the text: a passage of
+    headings, or of fewer than three words besides its headings, is never evidence."""
+    eligible = np.array([can_be_evidence(text[a:b]) for a, b in spans], dtype=bool)
     return PassageSet([tuple(s) for s in spans], np.asarray(vectors, dtype=np.float32),
                       eligible)
 
