@@ -127,6 +127,24 @@ def match(resumes: Sequence[Document], jobs: Sequence[Document], embedder: Embed
                        store=embedder.store, pool=pool, index=index)
 
 
+def rescore(result: MatchResult, marks: dict[str, dict[str, str]] | None = None,
+            ) -> MatchResult:
+    """The same ranking scored again from its vectors (nothing is embedded): after a
+    recruiter changed requirement marks, which are read from the store by default."""
+    if result.index is None:
+        raise ValueError("this ranking was made without passages; rank it again")
+    store = result.store
+    if marks is None:
+        marks = {e.doc.sha256: get_marks(store, e.doc.sha256) if store else {}
+                 for e in result.jobs}
+    pool = score_pool(result.resumes, result.jobs, index=result.index, marks=marks)
+    table = rankings(pool.cosine, result.resume_names, result.job_names, rank_by=pool.ranking,
+                     extra={"fit": pool.fit, **ranking_notes(pool)})
+    return MatchResult(result.model_id, result.resumes, result.jobs, pool.cosine, table,
+                       fit=pool.fit, ranking=pool.ranking, encoder=result.encoder,
+                       store=store, pool=pool, index=result.index)
+
+
 def ranking_notes(pool: PoolScores) -> dict[str, np.ndarray]:
     """The ``requirements`` and ``note`` matrices (n_resumes, n_jobs) of a scored pool."""
     shape = pool.fit.shape

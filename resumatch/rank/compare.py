@@ -248,15 +248,18 @@ def compare_candidates(job: Document, resumes: Sequence[Document], index: Passag
 
 def comparison_from_pool(job: Document, resumes: Sequence[Document], pool: PoolScores,
                          column: int, model_id: str = "", threshold: float | None = None,
-                         scores: Mapping[str, float] | None = None) -> Comparison:
-    """A :class:`Comparison` read from a scored pool (``column``: the job's index)."""
+                         scores: Mapping[str, float] | None = None,
+                         rows: Sequence[int] | None = None) -> Comparison:
+    """A :class:`Comparison` read from a scored pool (``column``: the job's index;
+    ``rows``: each resume's row in the pool, when they are a subset of it)."""
     evidence = pool.evidence[column] if pool.evidence is not None else None
     reqs = evidence.requirements if evidence is not None else []
     comparison = Comparison(job.name, job.sha256, list(reqs), [], threshold, model_id,
                             marks=list(evidence.marks) if evidence is not None else [])
     if not reqs:
         comparison.notes.append(f"{job.name}: no requirements found in the job description")
-    for r, resume in enumerate(resumes):
+    for position, resume in enumerate(resumes):
+        r = position if rows is None else rows[position]
         items = []
         for q, requirement in enumerate(reqs):
             position = int(evidence.passage[q, r])

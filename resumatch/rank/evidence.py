@@ -429,13 +429,17 @@ def mentions(passage: str, name: str) -> bool:
         >>> mentions("OPERATED KUBERNETES CLUSTERS", "Kubernetes")
         True
     """
+    if name.lower() not in passage.lower():
+        return False
     if is_acronym(name) and len(name) >= 3 and name in passage:
         return True
-    flags = re.IGNORECASE if _shouting(passage) else 0
-    return re.search(rf"(?<![A-Za-z0-9]){re.escape(name)}(?![A-Za-z0-9])", passage,
-                     flags) is not None
+    pattern = rf"(?<![A-Za-z0-9]){re.escape(name)}(?![A-Za-z0-9])"
+    if re.search(pattern, passage):
+        return True
+    return _shouting(passage) and re.search(pattern, passage, re.IGNORECASE) is not None
 
 
+@lru_cache(maxsize=200_000)  # the same passage is checked for every name of every job
 def _shouting(passage: str) -> bool:
     letters = [c for c in passage if c.isalpha()]
     return bool(letters) and sum(c.isupper() for c in letters) / len(letters) > 0.8

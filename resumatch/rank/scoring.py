@@ -32,9 +32,11 @@ right-occupation match as not" (``bench/quality.py --calibrate`` refits it).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from resumatch.embed.embedding import DocEmbedding
 from resumatch.ingest.requirements import Requirement, extract_requirements
@@ -74,6 +76,7 @@ WEIGHTS = {"window": 0.5, "opening": 1.0, "title": 1.9, "passages": 0.5,
 # Logistic calibration of the ranking score against "same occupation" (dev split).
 FIT_CENTER = 5.06
 FIT_SCALE = 2.55
+SINGLE_THREAD_BELOW = 200_000  # passages in the pool
 MUST_HAVE_FIT_CAP = 35.0  # a missing must-have: less likely a fit than not, whatever else
 FIT_MAPPING = (f"Fit 0–100 = 100 / (1 + exp(−(s − {FIT_CENTER:g}) / {FIT_SCALE:g})), where s "
                "is the ranking score (the sum of six standardised features: best section, "
@@ -227,6 +230,16 @@ def score_pool(resumes: Sequence[DocEmbedding], jobs: Sequence[DocEmbedding],
     """
     if scoring is not None:
         return _old_scores(resumes, jobs, scoring)
+    passages = sum(len(e.passage_vectors) for e in resumes if e.passage_vectors is not None)
+    # Many small matrix products: a BLAS thread pool costs more to wake than it saves
+    # (30 ms against 0.3 ms per product on a busy 2-core machine); big pools keep it.
+    with threadpool_limits(1) if passages < SINGLE_THREAD_BELOW else nullcontext():
+        return _score_pool(resumes, jobs, index, marks or {}, requirements or {})
+
+
+def _score_pool(resumes: Sequence[DocEmbedding], jobs: Sequence[DocEmbedding],
+                index: PassageIndex | None, marks: Mapping[str, Mapping[str, str]],
+                requirements: Mapping[str, Sequence[Requirement]]) -> PoolScores:
     n, m = len(resumes), len(jobs)
     sufficiency = [judge_text(e.doc.text) for e in resumes]
     if n == 0 or m == 0:
@@ -238,8 +251,8 @@ def score_pool(resumes: Sequence[DocEmbedding], jobs: Sequence[DocEmbedding],
     with_passages = index is not None and all(e.passage_vectors is not None for e in resumes)
     if with_passages:
         sets = [index.remember(e) for e in resumes]
-        evidence = _passage_features(resumes, jobs, sets, index, features, marks or {},
-                                     requirements or {})
+        evidence = _passage_features(resumes, jobs, sets, index, features, marks,
+                                     requirements)
     standard = features.standardized()
     total = sum(WEIGHTS[name] * standard[name] for name in FEATURES)
     capped = np.zeros((n, m), dtype=bool)

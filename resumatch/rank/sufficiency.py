@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from resumatch.rank.keywords import STOPWORDS
 
@@ -42,6 +43,7 @@ class Sufficiency:
         return f"{TOO_LITTLE} ({self.reason})" if not self.enough else ""
 
 
+@lru_cache(maxsize=65_536)  # a pool is judged again for every job and every search
 def judge_text(text: str) -> Sufficiency:
     """Whether ``text`` has enough words, and enough sentences, to be judged.
 
