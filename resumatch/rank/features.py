@@ -47,9 +47,9 @@ FEATURE_LABELS = {
 STANDARDIZATION: dict[str, tuple[float, float]] = {
     "window": (0.2776, 0.1144),
     "opening": (0.2277, 0.1231),
-    "title": (0.2856, 0.0980),
-    "passages": (0.2849, 0.1023),
-    "requirements": (0.5963, 0.7123),
+    "title": (0.2830, 0.0981),
+    "passages": (0.2830, 0.1029),
+    "requirements": (0.5732, 0.7150),
 }
 TITLE_TOP, PASSAGES_TOP = 3, 5
 _MARKDOWN = re.compile(r"^[#*_>\s-]+|[*_`]+")

@@ -74,8 +74,8 @@ from resumatch.rank.sufficiency import TOO_LITTLE_FIT_CAP, Sufficiency, judge_te
 WEIGHTS = {"window": 0.5, "opening": 1.0, "title": 1.9, "passages": 0.5,
            "requirements": 1.0, "keywords": 1.1}
 # Logistic calibration of the ranking score against "same occupation" (dev split).
-FIT_CENTER = 5.06
-FIT_SCALE = 2.55
+FIT_CENTER = 5.02
+FIT_SCALE = 2.58
 SINGLE_THREAD_BELOW = 200_000  # passages in the pool
 MUST_HAVE_FIT_CAP = 35.0  # a missing must-have: less likely a fit than not, whatever else
 FIT_MAPPING = (f"Fit 0–100 = 100 / (1 + exp(−(s − {FIT_CENTER:g}) / {FIT_SCALE:g})), where s "
