@@ -125,8 +125,8 @@ def choose_pair(resume: str, job: str) -> None:
 
 with by_job:
     job = st.selectbox("Job", result.job_names, key="rank_job")
-    table = candidates_for_job(result.table, job)[["rank", "resume", "fit", "score",
-                                                   "reading_notes"]]
+    table = pair_view.ranked_table(candidates_for_job(result.table, job),
+                                   ["rank", "resume", "fit", "score", "reading_notes"])
     table = pool_match.filter_ranked(table, result)
     event = st.dataframe(table, hide_index=True, on_select="rerun",
                          selection_mode="single-row", key="job_table", width="stretch",
@@ -137,7 +137,8 @@ with by_job:
 
 with by_candidate:
     resume = st.selectbox("Candidate", result.resume_names, key="rank_resume")
-    table = jobs_for_candidate(result.table, resume)[["job_rank", "job", "fit", "score"]]
+    table = pair_view.ranked_table(jobs_for_candidate(result.table, resume),
+                                   ["job_rank", "job", "fit", "score"])
     event = st.dataframe(table.rename(columns={"job_rank": "rank"}), hide_index=True,
                          on_select="rerun", selection_mode="single-row",
                          key="candidate_table", width="stretch",

@@ -21,14 +21,19 @@ from resumatch.embed.embedding import (
 from resumatch.embed.registry import ModelRegistry, ModelVersion
 from resumatch.exports import frame_to_csv
 from resumatch.ingest.documents import Document
+from resumatch.rank.evidence import PassageIndex
 from resumatch.rank.explain import MemoEncoder, clip, explain
+from resumatch.rank.marks import get_marks
 from resumatch.rank.matching import matrix_frame, rankings
-from resumatch.rank.scoring import score_pool
+from resumatch.rank.scoring import PoolScores, score_pool
 from resumatch.store import Store, open_store  # open_store: SQLite file or PostgreSQL URL
 
 EXPLAIN_TOP = 3  # the CSV explains the best resumes of each job; the rest stay blank
 EXPLANATION_COLUMNS = ["summary", "matched_terms", "missing_terms", "top_resume_passage",
-                       "top_job_passage"]
+                       "top_job_passage", "drivers"]
+# Filled for every pair (the ranking computes them anyway): the requirement line and why
+# a fit is capped ("too little text to judge (1 word)", "missing must-have: ...").
+RANKING_COLUMNS = ["requirements", "note"]
 
 
 def open_registry(settings: Settings, store: Store | None = None) -> ModelRegistry:
@@ -57,10 +62,18 @@ class MatchResult:
     jobs: list[DocEmbedding]
     scores: np.ndarray  # raw cosine (chunk level), what the table's ``score`` shows
     table: pd.DataFrame
-    fit: np.ndarray | None = None  # 0-100, ordered like the ranking (explain.FIT_MAPPING)
-    ranking: np.ndarray | None = None  # cosine + keyword bonus: what ``rank`` orders by
+    fit: np.ndarray | None = None  # 0-100, ordered like the ranking (scoring.FIT_MAPPING)
+    ranking: np.ndarray | None = None  # the ranking score after caps: what ``rank`` orders by
     encoder: Encoder | None = field(default=None, repr=False, compare=False)
     store: Store | None = field(default=None, repr=False, compare=False)  # for explanations
+    pool: PoolScores | None = field(default=None, repr=False, compare=False)
+    index: PassageIndex | None = field(default=None, repr=False, compare=False)
+
+    def too_little(self, name: str) -> bool:
+        """Whether a resume has too little text to judge (its fit is not a judgement)."""
+        if self.pool is None or not self.pool.sufficiency:
+            return False
+        return not self.pool.sufficiency[self.resume_names.index(name)].enough
 
     @property
     def resume_names(self) -> list[str]:
@@ -78,8 +91,15 @@ class MatchResult:
 
 
 def match(resumes: Sequence[Document], jobs: Sequence[Document], embedder: Embedder,
-          progress: Progress | None = None) -> MatchResult:
-    """Embed both sides (cache first) and rank every resume against every job."""
+          progress: Progress | None = None,
+          marks: dict[str, dict[str, str]] | None = None) -> MatchResult:
+    """Embed both sides (cache first) and rank every resume against every job.
+
+    Resumes are embedded with their passages (one forward pass, see
+    :mod:`resumatch.embed.embedding`); the ranking is :func:`score_pool`. Requirement
+    marks come from ``marks`` (job sha256 -> requirement -> mark) or, by default, from
+    the store.
+    """
     total = len(resumes) + len(jobs)
 
     def scaled(offset: int, size: int) -> Progress | None:
@@ -91,16 +111,56 @@ def match(resumes: Sequence[Document], jobs: Sequence[Document], embedder: Embed
     prepare = getattr(embedder.encoder, "prepare", None)
     if callable(prepare):  # a first use exports and checks backends: say so meanwhile
         prepare(None if progress is None else lambda done, of, note: progress(0, total, note))
-    resume_emb = embedder.embed(list(resumes), scaled(0, len(resumes)))
+    resume_emb = embedder.embed(list(resumes), scaled(0, len(resumes)), passages=True)
     job_emb = embedder.embed(list(jobs), scaled(len(resumes), len(jobs)))
-    pool = score_pool(resume_emb, job_emb)
+    index = PassageIndex(embedder.encoder, embedder.store, embedder)
+    if marks is None and embedder.store is not None:
+        marks = {job.sha256: get_marks(embedder.store, job.sha256) for job in jobs}
+    pool = score_pool(resume_emb, job_emb, index=index, marks=marks)
     table = rankings(pool.cosine, [d.name for d in resumes], [d.name for d in jobs],
-                     rank_by=pool.ranking, extra={"fit": pool.fit})
-    # How each resume was read ("read by OCR ...", "hidden text: N words not scored").
-    table["reading_notes"] = table["resume"].map({d.name: d.reading_notes for d in resumes})
+                     rank_by=pool.ranking, extra={"fit": pool.fit, **ranking_notes(pool)})
+    add_reading_notes(table, resumes)
     return MatchResult(embedder.encoder.model_id, resume_emb, job_emb, pool.cosine, table,
                        fit=pool.fit, ranking=pool.ranking, encoder=embedder.encoder,
-                       store=embedder.store)
+                       store=embedder.store, pool=pool, index=index)
+
+
+def rescore(result: MatchResult, marks: dict[str, dict[str, str]] | None = None,
+            ) -> MatchResult:
+    """The same ranking scored again from its vectors (nothing is embedded): after a
+    recruiter changed requirement marks, which are read from the store by default."""
+    if result.index is None:
+        raise ValueError("this ranking was made without passages; rank it again")
+    store = result.store
+    if marks is None:
+        marks = {e.doc.sha256: get_marks(store, e.doc.sha256) if store else {}
+                 for e in result.jobs}
+    pool = score_pool(result.resumes, result.jobs, index=result.index, marks=marks)
+    table = rankings(pool.cosine, result.resume_names, result.job_names, rank_by=pool.ranking,
+                     extra={"fit": pool.fit, **ranking_notes(pool)})
+    add_reading_notes(table, [e.doc for e in result.resumes])
+    return MatchResult(result.model_id, result.resumes, result.jobs, pool.cosine, table,
+                       fit=pool.fit, ranking=pool.ranking, encoder=result.encoder,
+                       store=store, pool=pool, index=result.index)
+
+
+def add_reading_notes(table: pd.DataFrame, resumes: Sequence[Document]) -> None:
+    """Add the ``reading_notes`` column in place: how each resume was read ("read by OCR
+    ...", "hidden text: N words not scored"), by resume name."""
+    table["reading_notes"] = table["resume"].map({d.name: d.reading_notes for d in resumes})
+
+
+def ranking_notes(pool: PoolScores) -> dict[str, np.ndarray]:
+    """The ``requirements`` and ``note`` matrices (n_resumes, n_jobs) of a scored pool."""
+    shape = pool.fit.shape
+    lines = np.full(shape, "", dtype=object)
+    notes = np.full(shape, "", dtype=object)
+    for i in range(shape[0]):
+        for j in range(shape[1]):
+            if pool.evidence is not None and pool.evidence[j].requirements:
+                lines[i, j] = pool.evidence[j].summary(i)
+            notes[i, j] = pool.note(i, j)
+    return {"requirements": lines, "note": notes}
 
 
 def export_rankings(result: MatchResult, top: int = EXPLAIN_TOP) -> str:
@@ -123,6 +183,8 @@ def export_rankings(result: MatchResult, top: int = EXPLAIN_TOP) -> str:
         fit = float(result.fit[i, j]) if result.fit is not None else float("nan")
         found = explain(result.resumes[i], result.jobs[j], encoder, result.scores[i, j], fit)
         table.at[index, "summary"] = found.summary
+        if result.pool is not None and result.pool.features:
+            table.at[index, "drivers"] = drivers_text(result.pool, i, j)
         table.at[index, "matched_terms"] = "; ".join(
             t.term if t.how == "named" else f"{t.term} (~{t.evidence})" for t in found.matched)
         table.at[index, "missing_terms"] = "; ".join(t.term for t in found.missing)
@@ -131,6 +193,15 @@ def export_rankings(result: MatchResult, top: int = EXPLAIN_TOP) -> str:
         if found.job_passages:
             table.at[index, "top_job_passage"] = clip(found.job_passages[0].text)
     return frame_to_csv(table, index=False)
+
+
+def drivers_text(pool: PoolScores, resume: int, job: int, most: int = 3) -> str:
+    """The features that moved one pair's score most, e.g. ``job title +2.1; keywords
+    +1.3; resume opening -0.4`` (contributions in standard units)."""
+    from resumatch.rank.features import FEATURE_LABELS
+
+    parts = pool.contributions(resume, job)[:most]
+    return "; ".join(f"{FEATURE_LABELS[name]} {value:+.1f}" for name, value in parts)
 
 
 def export_matrix(result: MatchResult) -> str:

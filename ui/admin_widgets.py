@@ -32,7 +32,7 @@ from resumatch.train.pairs import (
     save_dataset,
     unique_dataset_name,
 )
-from resumatch.train.training import SCHEDULERS, TrainingParams, promotion_check
+from resumatch.train.training import LOSSES, SCHEDULERS, TrainingParams, promotion_check
 from ui import access, admin_bias, cache
 from ui.text import escape_markdown
 
@@ -151,6 +151,13 @@ def _params_form(registry: ModelRegistry) -> TrainingParams:
                                        key="tp_batch")
         seed = left.number_input("Seed", 0, 2**31 - 1, defaults.seed, key="tp_seed")
         scheduler = left.selectbox("Learning-rate schedule", SCHEDULERS, key="tp_sched")
+        loss = left.selectbox(
+            "Loss", LOSSES, index=LOSSES.index(defaults.loss), key="tp_loss",
+            format_func=lambda name: {"cosine": "CosineSimilarityLoss",
+                                      "cosent": "CoSENTLoss"}[name],
+            help="CosineSimilarityLoss fits the cosine to each label; CoSENTLoss only "
+                 "learns the order of the labels (a ranking loss). The default is the one "
+                 "that measured better on held-out pairs (README, fine-tuning).")
         test_fraction = right.slider("Held-out share (grouped by resume)", 0.05, 0.5,
                                      defaults.test_fraction, 0.05, key="tp_test")
         max_seq_length = right.select_slider(
@@ -174,7 +181,8 @@ def _params_form(registry: ModelRegistry) -> TrainingParams:
                           test_fraction=float(test_fraction),
                           max_seq_length=int(max_seq_length),
                           freeze_embeddings=bool(freeze_embeddings),
-                          frozen_layers=int(frozen_layers), start_from=start_from)
+                          frozen_layers=int(frozen_layers), start_from=start_from,
+                          loss=loss)
 
 
 def training_section(settings: Settings, store: Store, registry: ModelRegistry) -> None:
@@ -283,17 +291,29 @@ def evaluation_section(store: Store) -> None:
                        format_func=lambda r: f"{r.id} → {r.version_id}")
     base, new = run.metrics["base"], run.metrics["new"]
     table = pd.DataFrame([{"model": f"{m['model_id']} ({role})", "Spearman": m["spearman"],
-                           "Pearson": m["pearson"], "MSE": m["mse"], "pairs": m["n"]}
+                           "Pearson": m["pearson"], "MSE": m["mse"],
+                           "ranking nDCG@10": m.get("ndcg"), "pairs": m["n"],
+                           "jobs ranked": m.get("ndcg_jobs", 0)}
                           for role, m in (("before", base), ("fine-tuned", new))])
-    cols = st.columns(3)
+    cols = st.columns(4)
+    labels = {"spearman": "Held-out Spearman", "pearson": "Held-out Pearson",
+              "mse": "Held-out MSE", "ndcg": "Ranking nDCG@10"}
     for col, key, better in ((cols[0], "spearman", "normal"), (cols[1], "pearson", "normal"),
-                             (cols[2], "mse", "inverse")):
+                             (cols[2], "mse", "inverse"), (cols[3], "ndcg", "normal")):
         value, before = new.get(key), base.get(key)
         delta = (f"{value - before:+.3f} vs {base['model_id']}"
                  if value is not None and before is not None else None)
-        col.metric(f"Held-out {key.capitalize() if key != 'mse' else 'MSE'}",
-                   "n/a" if value is None else f"{value:.3f}", delta, delta_color=better)
+        col.metric(labels[key], "n/a" if value is None else f"{value:.3f}", delta,
+                   delta_color=better)
     st.dataframe(table, hide_index=True, width="stretch")
+    st.caption("Ranking nDCG@10: each held-out job's labelled candidates ranked with the "
+               "Match page's scoring, labels as gains, averaged over jobs with at least two "
+               "candidates (n/a when there are none). A version can fit the labels better "
+               "(Spearman) and still rank worse; promotion warns when ranking gets worse.")
+    if new.get("ndcg") is not None and base.get("ndcg") is not None \
+            and new["ndcg"] < base["ndcg"]:
+        st.warning(f"The fine-tuned version ranks held-out jobs' candidates worse "
+                   f"(nDCG@10 {new['ndcg']:.3f} against {base['ndcg']:.3f}).")
     points = pd.DataFrame(
         [{"label": label, "cosine score": score, "model": f"{m['model_id']}"}
          for m in (base, new) for label, score in zip(m["labels"], m["scores"], strict=True)])
@@ -343,11 +363,14 @@ def versions_section(registry: ModelRegistry) -> None:
                      "params": _params_text(v.params) if v.id != "base" else "-",
                      "held-out Spearman": heldout_spearman(v),
                      "parent's Spearman": baseline, "Pearson": heldout.get("pearson"),
-                     "MSE": heldout.get("mse")})
+                     "MSE": heldout.get("mse"), "ranking nDCG@10": heldout.get("ndcg@10"),
+                     "parent's nDCG@10": (v.metrics.get("baseline") or {}).get("ndcg@10"),
+                     "loss": v.params.get("loss", "cosine") if v.id != "base" else "-"})
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch",
                  column_config={c: st.column_config.NumberColumn(format="%.3f")
                                 for c in ("held-out Spearman", "parent's Spearman",
-                                          "Pearson", "MSE")})
+                                          "Pearson", "MSE", "ranking nDCG@10",
+                                          "parent's nDCG@10")})
     others = [v for v in versions if v.id != active.id]
     if not others:
         st.caption("Only the base model so far: fine-tune to get another version.")
@@ -376,6 +399,7 @@ def versions_section(registry: ModelRegistry) -> None:
         names_warning = sensitivity_warning(candidate)  # name-swap check (issue 15)
         details = {"candidate": candidate.id, "candidate_spearman": check.candidate_spearman,
                    "active_spearman": check.active_spearman, "basis": check.basis,
+                   "candidate_ndcg": check.candidate_ndcg, "active_ndcg": check.active_ndcg,
                    "name_swap_warning": names_warning}
         warnings = [w for w in (check.warning() if check.lower else None, names_warning) if w]
         if warnings:

@@ -1,6 +1,7 @@
 """Compare candidates side by side: a requirements x candidates grid with the evidence for
-each cell, the overall fit, matched/missing requirements and terms, star buttons for the
-shortlist, exports, and "more like this"."""
+each cell, the requirement marks (must-have, nice-to-have, ignore) a recruiter sets, each
+candidate's fit and "meets 5 of 7 requirements, 2 of 3 must-haves", matched/missing
+requirements and terms, star buttons for the shortlist, exports, and "more like this"."""
 
 from __future__ import annotations
 
@@ -12,16 +13,18 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from resumatch.pipeline import MatchResult
+from resumatch.pipeline import MatchResult, rescore
 from resumatch.pool import shortlist
 from resumatch.rank.compare import (
     CandidateComparison,
     Comparison,
     PassageIndex,
     compare_candidates,
+    comparison_from_pool,
     similar_resumes,
 )
 from resumatch.rank.explain import TermMatch, match_terms
+from resumatch.rank.marks import MARK_LABELS, MARKS, set_mark
 from resumatch.rank.matching import candidates_for_job
 from ui import audit_panel, cache
 from ui.text import escape_markdown
@@ -42,16 +45,21 @@ def passage_index() -> PassageIndex:
 
 
 def comparison(result: MatchResult, job: str, names: list[str]) -> Comparison:
-    """The comparison of ``names`` for ``job``, computed once per session."""
-    index = passage_index()
+    """The comparison of ``names`` for ``job``: read from the ranking's own scores (the
+    same fit and evidence), or computed for a ranking made without passages."""
     job_doc = result.job(job).doc
     resumes = [result.resume(name).doc for name in names]
-    key = (index.model_id, job_doc.sha256, tuple(d.sha256 for d in resumes),
-           tuple(names))
+    ranked = candidates_for_job(result.table, job)
+    scores = dict(zip(ranked["resume"], ranked["score"].astype(float), strict=True))
+    if result.pool is not None and result.pool.evidence is not None:
+        rows = [result.resume_names.index(name) for name in names]
+        return comparison_from_pool(job_doc, resumes, result.pool,
+                                    result.job_names.index(job), result.model_id,
+                                    scores=scores, rows=rows)
+    index = passage_index()
+    key = (index.model_id, job_doc.sha256, tuple(d.sha256 for d in resumes), tuple(names))
     memo = st.session_state.setdefault("comparisons", {})
     if key not in memo:
-        ranked = candidates_for_job(result.table, job)
-        scores = dict(zip(ranked["resume"], ranked["score"].astype(float), strict=True))
         with st.spinner("Finding evidence in the resumes…"):
             memo[key] = compare_candidates(job_doc, resumes, index, scores=scores)
     return memo[key]
@@ -108,11 +116,14 @@ def grid_figure(found: Comparison, title: str | None = None) -> go.Figure:
               for name in ("fit", "gap", "evidence")}
     hovers = [[""] * size[1] for _ in rows]
     for col, candidate in enumerate(found.candidates):
-        layers["fit"][0][0][col] = candidate.fit
-        layers["fit"][1][0][col] = f"{candidate.fit:.0%}"
-        hovers[0][col] = (f"<b>Overall fit</b><br>{_plain(candidate.name)}: {candidate.fit:.0%}"
-                          f" ({len(candidate.matched)} of {len(found.requirements)} "
-                          "requirements with evidence; nice-to-have counts half)")
+        too_little = candidate.note.startswith("too little")
+        layers["fit"][0][0][col] = None if too_little else candidate.fit / 100
+        layers["fit"][1][0][col] = "too little text" if too_little else f"{candidate.fit:.0f}"
+        hovers[0][col] = (f"<b>Overall fit</b><br>{_plain(candidate.name)}: "
+                          + (_plain(candidate.note) if too_little else f"{candidate.fit:.0f}")
+                          + f"<br>{_plain(candidate.summary)}"
+                          + (f"<br>{_plain(candidate.note)}" if candidate.note
+                             and not too_little else ""))
         for row, item in enumerate(candidate.evidence, start=1):
             head = f"<b>{_wrap(item.requirement.text, 70)}</b><br>{_plain(candidate.name)}: "
             passage = _wrap(item.passage, 70)
@@ -136,7 +147,8 @@ def grid_figure(found: Comparison, title: str | None = None) -> go.Figure:
                    showscale=False, name="no evidence", textfont={"color": "#6b7280"},
                    **common),
         go.Heatmap(z=layers["evidence"][0], text=layers["evidence"][1],
-                   zmin=found.threshold, zmax=0.85, colorscale="Blues", name="evidence",
+                   zmin=0.2 if found.threshold is None else found.threshold, zmax=0.85,
+                   colorscale="Blues", name="evidence",
                    colorbar={"title": {"text": "cosine"}, "len": 0.6}, **common),
     ])
     figure.update_yaxes(autorange="reversed", automargin=True, type="category")
@@ -180,13 +192,50 @@ def _show_more_like(key: str, name: str) -> None:
     st.session_state[key] = name
 
 
+def _save_marks(job_sha: str, requirements: list[str], key: str, result_key: str) -> None:
+    """Keep the marks edited in the table and score the ranking again (a callback: the
+    page shows the new ranking on this run)."""
+    edits = st.session_state.get(key, {}).get("edited_rows", {})
+    labels = {label: mark for mark, label in MARK_LABELS.items()}
+    for row, change in edits.items():
+        if "mark" in change:
+            set_mark(cache.store(), job_sha, requirements[int(row)],
+                     labels.get(change["mark"], change["mark"]))
+    result = st.session_state.get(result_key)
+    if result is not None and result.pool is not None:
+        st.session_state[result_key] = rescore(result)
+
+
+def _render_marks(result: MatchResult, job: str, found: Comparison, token: str) -> None:
+    """The requirement marks as an editable table; a change re-ranks this job."""
+    frame = pd.DataFrame({
+        "requirement": [r.text for r in found.requirements],
+        "mark": [MARK_LABELS.get(m, m) for m in found.marks] or [""] * len(found.requirements),
+    })
+    key = f"compare_marks_{token}"
+    with st.expander("Requirement marks: must-have, nice-to-have, ignore", expanded=False):
+        st.caption("Defaults follow the job's wording (\"must\", \"required\", \"Minimum "
+                   "qualifications\" make a must-have; \"Nice to have\", \"preferred\" a "
+                   "nice-to-have). A missing must-have caps the fit; an ignored requirement "
+                   "does not count. Marks are kept for this job and change its ranking.")
+        st.data_editor(frame, key=key, hide_index=True, width="stretch",
+                       disabled=["requirement"],
+                       column_config={"mark": st.column_config.SelectboxColumn(
+                           "mark", options=[MARK_LABELS[m] for m in MARKS], required=True)},
+                       on_change=_save_marks,
+                       args=(found.job_sha256, [r.text for r in found.requirements], key,
+                             "match_result"))
+
+
 def render(result: MatchResult) -> None:
     """Requirement-by-requirement comparison of a few candidates for one job."""
     st.subheader("Compare candidates")
     st.caption("Each cell is the candidate's best-matching resume passage for one "
                "requirement of the job (cosine). Grey cells have no evidence: no passage "
-               "scores above the threshold or names the tool or credential asked for. "
-               "Hover a cell for the passage; pick a requirement below to read them all.")
+               "stands out clearly enough (against the candidate's own baseline, and more "
+               "clearly for a resume that does not match the job as a whole), headings never "
+               "count, and a tool or credential must be named. Hover a cell for the "
+               "passage; pick a requirement below to read them all.")
     pick_job, pick_candidates = st.columns([1, 2])
     job = pick_job.selectbox("Job", result.job_names, key="compare_job")
     token = _token(result, job)
@@ -211,9 +260,11 @@ def render(result: MatchResult) -> None:
 def _render_grid(result: MatchResult, job: str, found: Comparison, token: str,
                  more_key: str) -> None:
     n = len(found.requirements)
+    _render_marks(result, job, found, token)
     st.plotly_chart(grid_figure(found), width="stretch", key="compare_grid")
-    st.caption(f"{n} requirements from the job description (* nice to have, counts half in "
-               f"the overall fit). No evidence below cosine {found.threshold:.2f}.")
+    st.caption(f"{n} requirements from the job description (* nice to have, counts half; "
+               "marks change the ranking). Overall fit is the same 0–100 fit as the "
+               "ranked lists.")
 
     st.markdown("**Evidence by requirement**")
     number = st.selectbox(
@@ -242,9 +293,15 @@ def _render_grid(result: MatchResult, job: str, found: Comparison, token: str,
         is_starred = candidate.sha256 in starred
         with column.container(border=True):
             st.markdown(f"**{escape_markdown(candidate.name)}**")
-            st.metric("Overall fit", f"{candidate.fit:.0%}")
-            st.caption(f"rank {int(row['rank'])} · score {row['score']:.3f} · "
-                       f"{len(candidate.matched)}/{n} requirements")
+            if candidate.note.startswith("too little"):
+                st.metric("Overall fit", "—", help=candidate.note)
+                st.caption(escape_markdown(candidate.note.capitalize()))
+            else:
+                st.metric("Overall fit", f"{candidate.fit:.0f}")
+                if candidate.note:
+                    st.caption(escape_markdown(candidate.note))
+            st.caption(escape_markdown(f"{candidate.summary} · rank {int(row['rank'])} · "
+                                       f"cosine {row['score']:.3f}"))
             st.button("★ Starred" if is_starred else "☆ Star", key=f"compare_star_{position}",
                       type="primary" if is_starred else "secondary",
                       help=("Remove from" if is_starred else "Add to") + " this job's shortlist"

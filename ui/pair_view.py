@@ -7,25 +7,42 @@ their surrounding text. All document text is escaped before it reaches markdown.
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from resumatch.pipeline import EXPLAIN_TOP, MatchResult, export_rankings
-from resumatch.rank.explain import FIT_MAPPING, Explanation, MemoEncoder, context_window, explain
+from resumatch.rank.explain import Explanation, MemoEncoder, context_window, explain
 from resumatch.rank.matching import Passage
+from resumatch.rank.scoring import FIT_MAPPING
 from ui import cache
 from ui.text import escape_markdown
 
 MEMO_KEY = "pair_explanations"
 EXPORT_KEY = "rankings_export"
-FIT_CAPTION = ("Fit (0–100) is a logistic calibration of the ranking score (cosine plus a "
-               "keyword bonus) on labelled real resumes; 50 = as typical of a right-occupation "
-               "match as of a wrong one. Ranks follow the fit; the cosine is the raw embedding "
-               "similarity.")
+FIT_CAPTION = ("Fit (0–100) is a logistic calibration of the ranking score (best section, "
+               "resume opening, job title, closest passages, requirement evidence and "
+               "keywords) on labelled real resumes; 50 = as typical of a right-occupation "
+               "match as of a wrong one. A missing must-have caps it at 35. Ranks follow the "
+               "fit; the cosine is the raw embedding similarity of the best sections. A "
+               "resume with too little text to judge shows no fit.")
 SCORE_COLUMNS = {
     "fit": st.column_config.NumberColumn("Fit (0–100)", format="%.0f", help=FIT_MAPPING),
     "score": st.column_config.NumberColumn("Cosine", format="%.3f",
                                            help="raw cosine similarity of the embeddings"),
+    "requirements": st.column_config.TextColumn("Requirements"),
+    "note": st.column_config.TextColumn("Note"),
 }
+
+
+def ranked_table(rows: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """Rows of the ranked table as shown: no fit for a resume with too little text to
+    judge (its note says so instead), the requirement line and the note beside it."""
+    table = rows.copy()
+    if "note" in table:
+        too_little = table["note"].astype(str).str.startswith("too little")
+        table["fit"] = table["fit"].astype(float).where(~too_little)
+    extra = [c for c in ("requirements", "note") if c in table]
+    return table[[*columns, *extra]]
 
 
 def _memo_encoder(result: MatchResult) -> MemoEncoder:
@@ -73,6 +90,17 @@ def rankings_csv(result: MatchResult) -> str:
     return export_rankings(result, top=0)
 
 
+def _drivers(result: MatchResult, resume: str, job: str) -> str:
+    """"Driven by job title +2.1, keywords +1.3, resume opening -0.4": the features that
+    moved this pair's score most (standard units; 0 is an average pair)."""
+    if result.pool is None or not result.pool.features:
+        return ""
+    from resumatch.pipeline import drivers_text
+
+    return "driven by " + drivers_text(result.pool, result.resume_names.index(resume),
+                                       result.job_names.index(job))
+
+
 def highlighted(text: str, passage: Passage, chars: int = 240) -> str:
     """Markdown for a passage in its context: the passage on a highlighted background,
     every piece of document text escaped (no links, HTML or markdown can get through)."""
@@ -91,13 +119,26 @@ def render(result: MatchResult, resume: str, job: str) -> None:
     row = result.table[(result.table["resume"] == resume) & (result.table["job"] == job)].iloc[0]
     found = explanation(result, resume, job)
     cols = st.columns(4)
-    cols[0].metric("Fit (0–100)", f"{found.fit:.0f}", help=FIT_MAPPING)
+    if result.too_little(resume):
+        cols[0].metric("Fit (0–100)", "—", help=str(row.get("note", "")))
+    else:
+        cols[0].metric("Fit (0–100)", f"{found.fit:.0f}", help=FIT_MAPPING)
     cols[1].metric("Cosine similarity", f"{found.cosine:.3f}",
                    help="Raw cosine of the best-matching windows of the two documents; "
                         "MiniLM cosines crowd into a narrow band, so read the fit first.")
     cols[2].metric("Rank for this job", f"{int(row['rank'])} of {len(result.resumes)}")
     cols[3].metric("Job rank for this candidate", f"{int(row['job_rank'])} of {len(result.jobs)}")
     st.caption(FIT_CAPTION)
+    note = str(row.get("note", "") or "")
+    if note.startswith("too little"):
+        st.warning(f"{note.capitalize()}: the scores below are not a judgement of this "
+                   "candidate.")
+    elif note:
+        st.warning(escape_markdown(note.capitalize()))
+    drivers = _drivers(result, resume, job)
+    if drivers or row.get("requirements"):
+        st.markdown(escape_markdown(" · ".join(x for x in (str(row.get("requirements", "")
+                                                               or ""), drivers) if x)))
 
     with st.container(border=True, key="pair_summary"):
         st.markdown(f"**Summary:** {escape_markdown(found.summary)}")

@@ -12,7 +12,7 @@ from resumatch.pool.filters import FieldFilter
 from resumatch.pool.listing import blind_name, pool_frame
 from resumatch.pool.opening_export import opening_csv
 from resumatch.pool.openings import Opening
-from resumatch.pool.search import SearchResult, search_pool
+from resumatch.pool.search import SearchResult, must_haves_lookup, search_pool
 from resumatch.store.audit import record_export
 from ui import audit_panel, cache, pool_candidate, pool_openings
 
@@ -74,7 +74,8 @@ def search(field_filter: FieldFilter, blind: bool,
                          on_select="rerun", selection_mode="single-row", key="pool_results",
                          width="stretch", column_config=TABLE_COLUMNS)
     _selected(event, table, "candidate_id", "pool_results")
-    content = opening_csv(store, opening.id, blind=blind)
+    content = opening_csv(store, opening.id, must_haves_met=must_haves_lookup(found),
+                          blind=blind)
     slug = re.sub(r"[^A-Za-z0-9_-]+", "_", opening.name)[:60] or "opening"
     st.download_button(
         "Download opening (CSV)", content, file_name=f"opening_{slug}.csv", mime="text/csv",

@@ -16,7 +16,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "compare", help="compare resumes requirement by requirement for one job",
         description="Split a job description into requirements and find, in every resume, "
                     "the passage that best supports each one. Writes a long-format CSV: "
-                    "requirement, kind, candidate, score, status, evidence, fit. "
+                    "requirement, kind, candidate, score, status, evidence, fit, mark, "
+                    "coverage, requirements, note (fit: the 0-100 fit of the ranking; "
+                    "coverage: weighted share of requirements met). Marks set with --mark "
+                    "are kept per job in the store. "
                     "PATH: files or folders (TXT, MD, PDF, DOCX, CSV with one resume per "
                     "row); candidates are named by file stem.")
     parser.add_argument("--job", required=True, type=Path, metavar="FILE",
@@ -25,9 +28,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--out", type=Path, default=Path("compare.csv"))
     parser.add_argument("--model", default=None, help="model version (default: active)")
     parser.add_argument("--threshold", type=float, default=None,
-                        help="best-passage cosine below which a requirement has no evidence "
-                             "(default: the tuned NO_EVIDENCE_BELOW of resumatch.rank.compare, "
-                             "printed in the summary)")
+                        help="a fixed best-passage cosine for evidence instead of the "
+                             "calibrated rule (the rule before used 0.48)")
+    parser.add_argument("--mark", action="append", default=[], metavar="N=MARK",
+                        help="mark requirement N (1-based, as listed) must, required, nice, "
+                             "ignore or default; kept for this job in the store (repeat)")
     parser.add_argument("--quiet", action="store_true", help="no summary table")
     parser.set_defaults(func=run)
 
@@ -36,8 +41,10 @@ def run(args: argparse.Namespace) -> int:
     from resumatch.config import Settings
     from resumatch.embed.embedding import DEFAULT_CHUNKING, Embedder
     from resumatch.ingest.documents import dedupe, read_files, reading_notes
+    from resumatch.ingest.requirements import extract_requirements
     from resumatch.pipeline import load_encoder, match, open_registry
-    from resumatch.rank.compare import NO_EVIDENCE_BELOW, PassageIndex, compare_candidates
+    from resumatch.rank.compare import comparison_from_pool
+    from resumatch.rank.marks import check_mark, get_marks, set_mark
 
     settings = Settings.from_env()
     jobs, job_errors = read_files([args.job], settings.max_upload_bytes)
@@ -56,14 +63,26 @@ def run(args: argparse.Namespace) -> int:
         return 2
     job = jobs[0]
     registry = open_registry(settings)
+    requirements = extract_requirements(job.text)
+    try:
+        for item in args.mark:
+            number, _, mark = item.partition("=")
+            if not number.strip().isdigit() or not 1 <= int(number) <= len(requirements):
+                raise ValueError(f"--mark {item!r}: N must be 1..{len(requirements)}")
+            mark = mark.strip().lower()
+            set_mark(registry.store, job.sha256, requirements[int(number) - 1].text,
+                     None if mark == "default" else check_mark(mark))
+    except ValueError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
     version = registry.get(args.model) if args.model else registry.active()
     encoder = load_encoder(version, settings)
-    ranked = match(resumes, [job], Embedder(encoder, registry.store, DEFAULT_CHUNKING))
+    ranked = match(resumes, [job], Embedder(encoder, registry.store, DEFAULT_CHUNKING),
+                   marks={job.sha256: get_marks(registry.store, job.sha256)})
     scores = dict(zip(ranked.resume_names, (float(s) for s in ranked.scores[:, 0]),
                       strict=True))
-    index = PassageIndex(encoder, registry.store)
-    threshold = NO_EVIDENCE_BELOW if args.threshold is None else args.threshold
-    comparison = compare_candidates(job, resumes, index, threshold=threshold, scores=scores)
+    comparison = comparison_from_pool(job, resumes, ranked.pool, 0, version.id,
+                                      args.threshold, scores)
     for note in comparison.notes:
         print(f"error: {note}", file=sys.stderr)
     if not comparison.requirements:
@@ -80,22 +99,26 @@ def run(args: argparse.Namespace) -> int:
 
 
 def summary(comparison: Comparison) -> str:
-    """A plain-text table: one line per candidate, best fit first."""
+    """A plain-text table: the requirements with their marks, then one line per
+    candidate, best fit first. A candidate with too little text shows that note instead
+    of a fit."""
+    from resumatch.rank.marks import MARK_LABELS
+
     reqs = comparison.requirements
     preferred = sum(r.preferred for r in reqs)
+    rule = ("calibrated evidence rule" if comparison.threshold is None
+            else f"no evidence below cosine {comparison.threshold:.2f}")
     lines = [f"{comparison.job_name}: {len(reqs)} requirements ({len(reqs) - preferred} "
-             f"required, {preferred} nice to have); no evidence below "
-             f"{comparison.threshold:.2f}"]
+             f"required, {preferred} nice to have); {rule}"]
+    for number, (requirement, mark) in enumerate(zip(reqs, comparison.marks, strict=False),
+                                                 start=1):
+        lines.append(f"  {number}. [{MARK_LABELS.get(mark, mark)}] {_short(requirement.text, 70)}")
     width = max([9] + [len(c.name) for c in comparison.candidates])
-    lines.append(f"{'candidate':<{width}}  {'fit':>5}  {'met':>5}  {'score':>5}  "
-                 "missing (required)")
+    lines.append(f"{'candidate':<{width}}  {'fit':>5}  requirements")
     for candidate in comparison.candidates:
-        score = "" if candidate.score is None else f"{candidate.score:.3f}"
-        gaps = [r.text for r in candidate.missing if not r.preferred]
-        missing = "; ".join(_short(text) for text in gaps[:3])
-        missing += f" (+{len(gaps) - 3} more)" if len(gaps) > 3 else ""
-        lines.append(f"{candidate.name:<{width}}  {candidate.fit:>5.2f}  "
-                     f"{len(candidate.matched):>2}/{len(reqs):<2}  {score:>5}  {missing}")
+        shown = "  -  " if candidate.note.startswith("too little") else f"{candidate.fit:>5.0f}"
+        extra = f"  ({candidate.note})" if candidate.note else ""
+        lines.append(f"{candidate.name:<{width}}  {shown}  {candidate.summary}{extra}")
     return "\n".join(lines)
 
 

@@ -246,15 +246,20 @@ def run_opening(args: argparse.Namespace) -> int:
 def run_export(args: argparse.Namespace) -> int:
     from resumatch.pool.opening_export import opening_csv
     from resumatch.pool.openings import OpeningError, get_opening
+    from resumatch.pool.search import must_haves_lookup, search_pool
     from resumatch.store.audit import record_export
 
-    _, store = _store()
+    settings, store = _store()
     try:
         opening = get_opening(store, args.opening)
     except OpeningError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
-    content = opening_csv(store, opening.id, blind=args.blind)
+    # must_haves_met: the opening's requirements (with their marks) checked against each
+    # candidate, as in a pool search of the opening.
+    found = search_pool(store, opening.as_document(), _embedder(settings, store, None))
+    content = opening_csv(store, opening.id, must_haves_met=must_haves_lookup(found),
+                          blind=args.blind)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(content, encoding="utf-8")
     record_export(store, SESSION, None, args.out.name, content, [opening.job_sha256],

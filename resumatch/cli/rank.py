@@ -69,6 +69,10 @@ def run(args: argparse.Namespace) -> int:
         bar.n = total
         bar.refresh()
     content = export_rankings(result)
+    for position, resume in enumerate(resumes):
+        if result.pool is not None and not result.pool.sufficiency[position].enough:
+            print(f"{resume.name}: {result.pool.sufficiency[position].note}; its fit is "
+                  "capped and is not a judgement", file=sys.stderr)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(content, encoding="utf-8")
     record_ranking(registry.store, "cli", result.model_id,

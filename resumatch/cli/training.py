@@ -46,6 +46,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     train.add_argument("--train-embeddings", action="store_true",
                        help="also train the token embeddings (slower on a CPU)")
     train.add_argument("--max-steps", type=int, default=-1, help="stop after N steps")
+    train.add_argument("--loss", choices=("cosine", "cosent"), default=defaults.loss,
+                       help="CosineSimilarityLoss or CoSENTLoss (default: %(default)s, the "
+                            "one that measured better on held-out pairs)")
     train.add_argument("--from", dest="start_from", default=defaults.start_from,
                        metavar="VERSION", help="version to start from (default: base)")
     train.add_argument("--strict", action="store_true",
@@ -112,7 +115,7 @@ def run_train(args: argparse.Namespace) -> int:
                             max_seq_length=args.max_seq_length,
                             freeze_embeddings=not args.train_embeddings,
                             frozen_layers=args.frozen_layers, max_steps=args.max_steps,
-                            start_from=args.start_from)
+                            start_from=args.start_from, loss=args.loss)
     problems = params.problems()
     if problems:
         print("error: " + "; ".join(problems), file=sys.stderr)
@@ -146,7 +149,8 @@ def run_train(args: argparse.Namespace) -> int:
     new, base = done.metrics.get("new", {}), done.metrics.get("base", {})
     for label, values in (("parent", base), ("new", new)):
         print(f"held-out {label} {values.get('model_id')}: " + json.dumps(
-            {k: values.get(k) for k in ("spearman", "pearson", "mse", "n")}), file=sys.stderr)
+            {k: values.get(k) for k in ("spearman", "pearson", "mse", "n", "ndcg")}),
+            file=sys.stderr)
     print_name_swap(open_registry(settings, store).get(done.version_id))
     print(f"trained in {time.monotonic() - started:.0f}s "
           f"({done.metrics.get('seconds_per_step')} s/step)", file=sys.stderr)
@@ -243,6 +247,8 @@ def run_promote(args: argparse.Namespace) -> int:
                          detail={"previous": previous,
                                  "candidate_spearman": check.candidate_spearman,
                                  "active_spearman": check.active_spearman,
+                                 "candidate_ndcg": check.candidate_ndcg,
+                                 "active_ndcg": check.active_ndcg,
                                  "name_swap_warning": names_warning})
     print(f"active model: {version.id} (was {previous})", file=sys.stderr)
     print(version.id)

@@ -4,6 +4,13 @@ Text longer than the model's window is split into overlapping token windows; eac
 is embedded and the document vector pools them, so nothing past token 256 is silently
 dropped. Chunk vectors are cached in the store under (sha256 of the normalised text,
 model id, chunking key): a document is never embedded twice for the same model.
+
+Passages (bullets, sentences, lines: :mod:`resumatch.ingest.passages`) get vectors from
+the same forward pass ("late chunking"): each passage vector is the mean of the
+contextual token embeddings of its tokens inside a window, so requirement-level
+evidence costs no extra model time. ``Embedder.embed(docs, passages=True)`` returns and
+caches them (under ``PASSAGES_KEY``); an encoder without token embeddings encodes the
+passages on their own instead.
 """
 
 from __future__ import annotations
@@ -20,12 +27,16 @@ import numpy as np
 
 from resumatch import config as _config  # noqa: F401  (sets the offline environment first)
 from resumatch.ingest.documents import Document
+from resumatch.ingest.passages import split_passages
 from resumatch.store import Store
 
 Progress = Callable[[int, int, str], None]
 """Called as ``progress(done, total, message)`` while work proceeds."""
 
 POOLINGS = ("mean", "max", "first")
+# Cache key of passage vectors in the store's embeddings table (its "chunking" column).
+# Bump it whenever split_passages or the passage pooling changes.
+PASSAGES_KEY = "passages-v2"
 
 MODEL_LOAD_LOCK = threading.RLock()
 """Held while a model loads. transformers builds modules on the meta device by patching
@@ -136,6 +147,45 @@ class SentenceTransformerEncoder:
                                  truncation=False, verbose=False)
         return [tuple(span) for span in encoded["offset_mapping"]]
 
+    def token_embeddings(self, texts: Sequence[str], progress: Progress | None = None,
+                         ) -> list[np.ndarray]:
+        """Contextual token embeddings of each text, shape (tokens incl. the special ones,
+        dim), float32, in input order; texts longer than ``max_tokens`` are truncated.
+
+        For a model that mean-pools and normalises (all-MiniLM-L6-v2 and its fine-tuned
+        versions) the normalised mean of a text's rows is exactly its :meth:`encode`
+        vector. Raises ``NotImplementedError`` for a model that pools otherwise.
+        """
+        modes = [getattr(m, "pooling_mode", None) for m in self.model]
+        if "mean" not in modes and not any(getattr(m, "pooling_mode_mean_tokens", False)
+                                           for m in self.model):
+            raise NotImplementedError("the model does not mean-pool its tokens")
+        texts = list(texts)
+        out: list[np.ndarray] = [np.zeros((0, self.dim), dtype=np.float32)] * len(texts)
+        order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
+        step = self.batch_size * 4
+        started = time.perf_counter()
+        for start in range(0, len(order), step):
+            idx = order[start:start + step]
+            with self._lock:
+                found = self.model.encode([texts[i] for i in idx], batch_size=self.batch_size,
+                                          output_value="token_embeddings",
+                                          convert_to_numpy=False, show_progress_bar=False)
+            for i, tokens in zip(idx, found, strict=True):
+                out[i] = tokens.float().cpu().numpy()
+            if progress:
+                done = min(start + step, len(order))
+                rate = done / max(time.perf_counter() - started, 1e-9)
+                progress(done, len(order), f"embedding passages, {rate:.1f} chunks/s")
+        return out
+
+    def token_spans(self, text: str) -> list[tuple[int, int]]:
+        """Character spans of the tokens :meth:`token_embeddings` returns for ``text``
+        (special tokens as empty spans), in the same order."""
+        encoded = self.tokenizer(text, add_special_tokens=True, return_offsets_mapping=True,
+                                 truncation=True, max_length=self.max_tokens, verbose=False)
+        return [tuple(span) for span in encoded["offset_mapping"]]
+
     def encode(self, texts: Sequence[str], progress: Progress | None = None) -> np.ndarray:
         """Normalised embeddings, longest texts batched together, in input order."""
         texts = list(texts)
@@ -193,6 +243,19 @@ class LazyEncoder:
     def encode(self, texts: Sequence[str], progress: Progress | None = None) -> np.ndarray:
         return self.loaded.encode(texts, progress)
 
+    def token_embeddings(self, texts: Sequence[str], progress: Progress | None = None,
+                         ) -> list[np.ndarray]:
+        loaded = self.loaded
+        if not hasattr(loaded, "token_embeddings"):
+            raise NotImplementedError("this encoder has no token embeddings")
+        return loaded.token_embeddings(texts, progress)
+
+    def token_spans(self, text: str) -> list[tuple[int, int]]:
+        loaded = self.loaded
+        if not hasattr(loaded, "token_spans"):
+            raise NotImplementedError("this encoder has no token embeddings")
+        return loaded.token_spans(text)
+
 
 def chunk_spans(offsets: Sequence[tuple[int, int]], text_length: int, window: int,
                 overlap: int, max_chunks: int | None = None) -> list[tuple[int, int]]:
@@ -242,9 +305,13 @@ class DocEmbedding:
     chunk_vectors: np.ndarray
     spans: list[tuple[int, int]]
     vector: np.ndarray
+    # Filled by ``Embedder.embed(..., passages=True)``: passage spans and unit vectors.
+    passage_spans: list[tuple[int, int]] | None = None
+    passage_vectors: np.ndarray | None = None
 
     @property
     def passages(self) -> list[str]:
+        """The window texts (the chunks the vectors were computed from)."""
         return [self.doc.text[a:b] for a, b in self.spans]
 
 
@@ -271,6 +338,14 @@ class Embedder:
     chunking: Chunking = field(default_factory=Chunking)
     stats: CacheStats = field(default_factory=CacheStats)
 
+    @property
+    def passages_key(self) -> str:
+        """Cache key of passage vectors: ``PASSAGES_KEY`` for the default chunking; a
+        truncating chunking reads less text, so its passages are kept apart."""
+        if self.chunking.key == DEFAULT_CHUNKING.key:
+            return PASSAGES_KEY
+        return f"{PASSAGES_KEY}-{self.chunking.key}"
+
     def split(self, text: str) -> list[tuple[int, int]]:
         """Character spans of the windows this embedder encodes for ``text``."""
         window = min(self.chunking.window, self.encoder.max_tokens)
@@ -278,26 +353,124 @@ class Embedder:
                            self.chunking.overlap, self.chunking.max_chunks)
 
     def embed(self, docs: Sequence[Document], progress: Progress | None = None,
-              ) -> list[DocEmbedding]:
-        """Embeddings for ``docs`` in order; cache hits are not encoded again."""
+              passages: bool = False) -> list[DocEmbedding]:
+        """Embeddings for ``docs`` in order; cache hits are not encoded again.
+
+        With ``passages`` each embedding also carries its passage spans and vectors
+        (``passage_spans``, ``passage_vectors``), computed in the same forward pass as
+        the windows when they are not cached yet (see the module docstring).
+        """
         hashes = [doc.sha256 for doc in docs]
         unique = list(dict.fromkeys(hashes))
         cached = (self.store.get_embeddings(unique, self.encoder.model_id, self.chunking.key)
                   if self.store is not None else {})
+        found_passages: dict[str, tuple[np.ndarray, list[tuple[int, int]]]] = {}
+        if passages and self.store is not None:
+            found_passages = self.store.get_embeddings(unique, self.encoder.model_id,
+                                                       self.passages_key)
         missing = [h for h in unique if h not in cached]
         self.stats.hits += len(unique) - len(missing)
         self.stats.misses += len(missing)
-        if missing:
-            by_hash = {doc.sha256: doc for doc in docs}
+        by_hash = {doc.sha256: doc for doc in docs}
+        todo = [h for h in unique if h not in found_passages] if passages else []
+        if todo:
+            windows, found = self._encode_with_passages(
+                [by_hash[h] for h in todo], {h for h in missing}, progress)
+            cached.update(windows)
+            found_passages.update(found)
+        elif missing:
             cached.update(self._encode_missing([by_hash[h] for h in missing], progress))
         elif progress:
             progress(1, 1, "all embeddings cached")
         result = []
         for doc in docs:
             vectors, spans = cached[doc.sha256]
-            result.append(DocEmbedding(doc, vectors, list(spans),
-                                       pool(vectors, self.chunking.pooling)))
+            embedding = DocEmbedding(doc, vectors, list(spans),
+                                     pool(vectors, self.chunking.pooling))
+            if passages:
+                passage_vectors, passage_spans = found_passages[doc.sha256]
+                embedding.passage_spans = [tuple(span) for span in passage_spans]
+                embedding.passage_vectors = passage_vectors
+            result.append(embedding)
         return result
+
+    def _encode_with_passages(self, docs: list[Document], missing_windows: set[str],
+                              progress: Progress | None,
+                              ) -> tuple[dict[str, tuple[np.ndarray, list[tuple[int, int]]]],
+                                         dict[str, tuple[np.ndarray, list[tuple[int, int]]]]]:
+        """Window vectors (for the documents in ``missing_windows``) and passage vectors
+        (for all ``docs``) from one pass of token embeddings; passages are encoded on
+        their own when the encoder has no token embeddings."""
+        spans_by_doc = [self.split(doc.text) or [(0, len(doc.text))] for doc in docs]
+        try:
+            pooled = self._late_chunks(docs, spans_by_doc, progress)
+        except NotImplementedError:
+            pooled = None
+        windows: dict[str, tuple[np.ndarray, list[tuple[int, int]]]] = {}
+        found: dict[str, tuple[np.ndarray, list[tuple[int, int]]]] = {}
+        if pooled is None:  # no token embeddings: windows and passages encoded apiece
+            need = [d for d in docs if d.sha256 in missing_windows]
+            if need:
+                windows = self._encode_missing(need, progress)
+            passage_spans = [_passage_spans(d.text, spans[-1][1])
+                             for d, spans in zip(docs, spans_by_doc, strict=True)]
+            texts = list(dict.fromkeys(d.text[a:b] for d, spans in zip(docs, passage_spans,
+                                                                       strict=True)
+                                       for a, b in spans))
+            vectors = self.encoder.encode(texts) if texts else \
+                np.zeros((0, self.encoder.dim), dtype=np.float32)
+            row_of = {t: i for i, t in enumerate(texts)}
+            for doc, spans in zip(docs, passage_spans, strict=True):
+                found[doc.sha256] = (_rows(vectors, [row_of[doc.text[a:b]] for a, b in spans]),
+                                     spans)
+        else:
+            for doc, spans, (window_vectors, passage_vectors, passage_spans) in zip(
+                    docs, spans_by_doc, pooled, strict=True):
+                if doc.sha256 in missing_windows:
+                    windows[doc.sha256] = (window_vectors, spans)
+                found[doc.sha256] = (passage_vectors, passage_spans)
+        if self.store is not None:
+            self.store.put_documents([(d.sha256, d.name, d.text) for d in docs])
+            if pooled is not None and windows:
+                self.store.put_embeddings(self.encoder.model_id, self.chunking.key,
+                                          [(h, v, s) for h, (v, s) in windows.items()])
+            self.store.put_embeddings(self.encoder.model_id, self.passages_key,
+                                      [(h, v, s) for h, (v, s) in found.items() if s])
+        return windows, found
+
+    def _late_chunks(self, docs: list[Document], spans_by_doc: list[list[tuple[int, int]]],
+                     progress: Progress | None,
+                     ) -> list[tuple[np.ndarray, np.ndarray, list[tuple[int, int]]]]:
+        """(window vectors, passage vectors, passage spans) of each document from the
+        token embeddings of its windows. Raises ``NotImplementedError`` when the encoder
+        has none."""
+        token_embeddings = getattr(self.encoder, "token_embeddings", None)
+        token_spans = getattr(self.encoder, "token_spans", None)
+        if token_embeddings is None or token_spans is None:
+            raise NotImplementedError("the encoder has no token embeddings")
+        texts = list(dict.fromkeys(doc.text[a:b] for doc, spans in zip(docs, spans_by_doc,
+                                                                       strict=True)
+                                   for a, b in spans))
+        tokens = token_embeddings(texts, progress)
+        self.stats.chunks_encoded += len(texts)
+        row_of = {t: i for i, t in enumerate(texts)}
+        out = []
+        for doc, spans in zip(docs, spans_by_doc, strict=True):
+            windows = []
+            for a, b in spans:
+                vectors = tokens[row_of[doc.text[a:b]]]
+                offsets = token_spans(doc.text[a:b])
+                if len(offsets) != len(vectors):
+                    raise NotImplementedError("token offsets do not match the embeddings")
+                windows.append((a, b, np.asarray(offsets, dtype=np.int64).reshape(-1, 2) + a,
+                                vectors))
+            window_vectors = np.stack([_unit(v.mean(axis=0)) for *_, v in windows])
+            passage_spans = _passage_spans(doc.text, spans[-1][1])
+            passage_vectors = np.stack([_late_vector(windows, a, b) for a, b in passage_spans]) \
+                if passage_spans else np.zeros((0, window_vectors.shape[1]), dtype=np.float32)
+            out.append((window_vectors.astype(np.float32), passage_vectors.astype(np.float32),
+                        passage_spans))
+        return out
 
     def _encode_missing(self, docs: list[Document], progress: Progress | None,
                         ) -> dict[str, tuple[np.ndarray, list[tuple[int, int]]]]:
@@ -319,3 +492,40 @@ class Embedder:
             self.store.put_documents([(d.sha256, d.name, d.text) for d in docs])
             self.store.put_embeddings(self.encoder.model_id, self.chunking.key, items)
         return out
+
+
+def _passage_spans(text: str, end: int | None = None) -> list[tuple[int, int]]:
+    """Passage spans of ``text`` up to ``end``: passages past the last window of a
+    truncating chunking were not read, like the keywords (``matching.covered_text``)."""
+    spans = split_passages(text) or ([(0, len(text))] if text.strip() else [])
+    if end is None:
+        return spans
+    return [(a, min(b, end)) for a, b in spans if a < end]
+
+
+def _rows(vectors: np.ndarray, rows: list[int]) -> np.ndarray:
+    if not rows:
+        return np.zeros((0, vectors.shape[1] if vectors.ndim == 2 else 0), dtype=np.float32)
+    return vectors[rows]
+
+
+def _unit(vector: np.ndarray) -> np.ndarray:
+    norm = float(np.linalg.norm(vector))
+    return vector / norm if norm > 0 else vector
+
+
+def _late_vector(windows: list[tuple[int, int, np.ndarray, np.ndarray]], start: int,
+                 end: int) -> np.ndarray:
+    """A passage's vector: the normalised mean of its tokens' contextual embeddings, taken
+    from the window that holds it with the most context on both sides (from every window
+    that holds part of it when none holds all of it)."""
+    best, margin = None, -1
+    for a, b, offsets, vectors in windows:
+        if a <= start and end <= b and min(start - a, b - end) > margin:
+            best, margin = (offsets, vectors), min(start - a, b - end)
+    parts = [best] if best is not None else [(o, v) for _, _, o, v in windows]
+    picked = [v[(o[:, 1] > o[:, 0]) & (o[:, 0] >= start) & (o[:, 1] <= end)] for o, v in parts]
+    rows = np.concatenate(picked) if picked else np.zeros((0, windows[0][3].shape[1]))
+    if not len(rows):  # e.g. a passage of characters the tokenizer drops
+        rows = np.concatenate([v[o[:, 1] > o[:, 0]] for _, _, o, v in windows])
+    return _unit(rows.mean(axis=0))

@@ -1,12 +1,22 @@
 """Split a job description into requirement items a candidate can be checked against.
 
 A job post is read as sections under headings (markdown ``#``, ``**bold**``, a short line
-ending in ``:``, a short line opening a block, or ``Requirements: ...`` inline). When the
-post has a requirements/qualifications (or nice-to-have) section, only those sections
-count: the company intro, the duties, benefits and the equal-opportunity paragraph are
-dropped. A post without such a section (one paragraph, a bare list) keeps every
-bullet and sentence except boilerplate and a company introduction. Bullets become one
-item each (wrapped lines joined); paragraphs become one item per sentence.
+ending in ``:``, a short line opening a block, a short line naming a section even
+without a blank line before it, or ``Requirements: ...`` inline). Which sections count:
+
+1. requirements/qualifications (and nice-to-have) sections, when the post has them: the
+   company intro, the duties, benefits and the equal-opportunity paragraph are dropped;
+2. otherwise duty lists ("Responsibilities", "Essential Functions", "Major Duties",
+   "Key Accountabilities"...): a formal occupation profile (a title, a summary paragraph
+   and a list of duties) is checked duty by duty, without its summary;
+3. otherwise (one paragraph, a bare list) every bullet and sentence except boilerplate
+   and a company introduction.
+
+Bullets and numbered items become one item each (wrapped lines joined); a line of a list
+section that starts a new sentence is an item even without a marker; paragraphs become
+one item per sentence. Wording also marks items: "must", "mandatory", "required" or a
+"Minimum qualifications" heading make a must-have (:attr:`Requirement.must`); a
+nice-to-have heading or "... is a plus" makes it preferred.
 """
 
 from __future__ import annotations
@@ -16,8 +26,8 @@ from dataclasses import dataclass
 
 MAX_REQUIREMENTS = 40  # a grid wider than this is unreadable; the first ones are kept
 
-REQUIRED, PREFERRED, DUTIES, BOILERPLATE, OTHER = (
-    "required", "preferred", "duties", "boilerplate", "other")
+REQUIRED, PREFERRED, DUTIES, BOILERPLATE, SUMMARY, OTHER = (
+    "required", "preferred", "duties", "boilerplate", "summary", "other")
 
 # Checked in this order: "Preferred qualifications" is preferred, "About you" is required.
 _SECTION_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
@@ -30,16 +40,31 @@ _SECTION_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         r"about the company|our company|\bcompany\b|how to apply|to apply|location|"
         r"our mission|our values|why join|why work|culture|accommodation|disclaimer|"
         r"privacy|\babout (?!you\b|the role\b|the job\b|the position\b|this role\b)")),
+    # Duty lists named as such, before the requirement words they may contain
+    # ("Essential Functions", "Key Result Areas", "Performance Responsibilities").
+    (DUTIES, re.compile(
+        r"responsibilit|duties|\bfunctions\b|accountabilit|\btasks\b|key result|"
+        r"what you('ll| will)? do|day[- ]to[- ]day|your impact|"
+        r"what you('ll| will) (work on|own|build)|in this role you")),
     (REQUIRED, re.compile(
         r"requirement|qualification|must[- ]have|you('ll| will)? (need|bring|have)|"
         r"what you (need|bring|have)|about you|who you are|skills|experience|"
-        r"looking for|ideal candidate|competenc|education|knowledge|profile|\bmust\b|"
-        r"essential|minimum|basic qualif|expertise|background")),
-    (DUTIES, re.compile(
-        r"responsibilit|what you('ll| will) do|duties|\bthe role\b|your role|this role|"
-        r"day[- ]to[- ]day|tasks|overview|summary|description|the job|the position|"
-        r"opportunity|your impact|what you('ll| will) (work on|own|build)")),
+        r"looking for|ideal candidate|competenc|education|knowledge|\bmust\b|"
+        r"(your|candidate|ideal|required|desired|person) profile|^profile$|"
+        r"essential|minimum|basic qualif|expertise|background|criteria|abilities")),
+    (SUMMARY, re.compile(
+        r"summary|overview|description|purpose|definition|general statement|\bthe role\b|"
+        r"your role|this role|about the (role|job|position)|the job|the position|"
+        r"opportunity|introduction|role profile|position profile")),
 ]
+# Headings that make every item under them a must-have.
+_MUST_HEADING = re.compile(
+    r"must[- ]have|minimum|basic qualif|required qualif|mandatory|essential "
+    r"(requirement|criteria|qualif|skill)|non[- ]negotiable", re.IGNORECASE)
+# Items whose own wording makes them a must-have.
+_MUST_ITEM = re.compile(
+    r"\bmust\b|\bmandatory\b|\(required\)|\bis required\b|\bare required\b|"
+    r"\brequired\s*[:;.)]|\brequired$|\bessential\b|non[- ]negotiable", re.IGNORECASE)
 
 _BULLET = re.compile(r"^(?:[-*•●▪◦‣·–—+]|\(?\d{1,2}[.)]|\(?[a-z][.)])\s+")
 _MD_HEADING = re.compile(r"^#{1,6}\s+")
@@ -81,6 +106,7 @@ class Requirement:
     text: str
     section: str = ""
     preferred: bool = False
+    must: bool = False  # the wording makes it a must-have ("must", "Minimum qualifications")
 
     @property
     def kind(self) -> str:
@@ -94,16 +120,26 @@ class _Section:
     items: list[str]
 
 
+_REQUIREMENT_WORDS = re.compile(r"requirement|qualification|must[- ]have|skills")
+LIST_KINDS = (REQUIRED, PREFERRED, DUTIES)
+
+
 def section_kind(heading: str) -> str:
-    """What a heading introduces: required, preferred, duties, boilerplate or other.
+    """What a heading introduces: required, preferred, duties, boilerplate, summary or
+    other.
 
     Example:
         >>> section_kind("## Nice to have"), section_kind("Benefits:"), section_kind("About you")
         ('preferred', 'boilerplate', 'required')
+        >>> section_kind("Essential Functions"), section_kind("Position Purpose")
+        ('duties', 'summary')
     """
     label = clean_item(_MD_HEADING.sub("", heading)).rstrip(":").strip().lower()
     for kind, pattern in _SECTION_PATTERNS:
         if pattern.search(label):
+            # "Responsibilities and requirements": the requirement words win.
+            if kind == DUTIES and _REQUIREMENT_WORDS.search(label):
+                return REQUIRED
             return kind
     return OTHER
 
@@ -119,7 +155,10 @@ def extract_requirements(text: str, max_items: int = MAX_REQUIREMENTS) -> list[R
     sections = _sections(text)
     wanted = [s for s in sections if s.kind in (REQUIRED, PREFERRED) and s.items]
     if not wanted:
-        # No requirements heading: everything but boilerplate may be a requirement.
+        # A formal profile: its duty list, without the summary around it.
+        wanted = [s for s in sections if s.kind == DUTIES and len(s.items) >= 2]
+    if not wanted:
+        # No list heading at all: everything but boilerplate may be a requirement.
         wanted = [s for s in sections if s.kind != BOILERPLATE]
     found: list[Requirement] = []
     seen: set[str] = set()
@@ -137,8 +176,21 @@ def extract_requirements(text: str, max_items: int = MAX_REQUIREMENTS) -> list[R
             heading = clean_item(_MD_HEADING.sub("", section.heading)).rstrip(":").strip()
             preferred = section.kind == PREFERRED or (
                 section.kind != REQUIRED and bool(_PREFERRED_SENTENCE.search(item)))
-            found.append(Requirement(item, heading, preferred))
+            must = not preferred and (says_must(item) or (
+                section.kind == REQUIRED and bool(_MUST_HEADING.search(heading))))
+            found.append(Requirement(item, heading, preferred, must))
     return found[:max_items]
+
+
+def says_must(text: str) -> bool:
+    """Whether an item's own wording makes it a must-have ("must", "mandatory",
+    "(required)", "is required", "essential").
+
+    Example:
+        >>> says_must("Active RN license required"), says_must("Requirements: SQL")
+        (True, False)
+    """
+    return bool(_MUST_ITEM.search(text))
 
 
 def clean_item(line: str) -> str:
@@ -169,6 +221,16 @@ def split_sentences(paragraph: str) -> list[str]:
         start = match.end()
     sentences.append(paragraph[start:].strip())
     return [s for s in sentences if s]
+
+
+_CONNECTOR_END = re.compile(
+    r"(?:,|\b(?:and|or|of|to|the|a|an|in|on|with|for|from|by|as|at|into|including|&))\s*$",
+    re.IGNORECASE)
+
+
+def _continues(previous: str, line: str) -> bool:
+    """Whether ``line`` carries on a hard-wrapped sentence of ``previous``."""
+    return line[0].islower() or bool(_CONNECTOR_END.search(previous))
 
 
 def _is_meta_line(line: str) -> bool:
@@ -254,6 +316,9 @@ def _sections(text: str) -> list[_Section]:
         else:
             if bullet is not None:
                 flush()
+            elif paragraph and sections[-1].kind in LIST_KINDS and \
+                    not _continues(paragraph[-1], line):
+                flush()  # a duty list without markers: one line, one item
             paragraph.append(line)
     flush()
     return sections

@@ -8,13 +8,15 @@ one sparse product, not a pass over the store.
 
 **The one scoring hook** is :func:`score_pool_for_job`. It returns exactly what
 ``resumatch.rank.scoring.score_pool(every candidate, [job])`` returns (the product's
-ranking, as on the Match page): ``method="product"`` calls ``score_pool`` itself;
-``method="precomputed"`` (the default) computes the same numbers from the index: the
-chunk cosine on one contiguous matrix, and BM25 from a sparse term matrix built once, with
-rank-bm25's ``BM25Okapi`` formula (k1 1.5, b 0.75, the epsilon floor for negative IDF),
-then the product's own ``ranking_scores`` and ``fit_score``. A unit test pins the two
-methods together; when ``score_pool`` changes, that test fails and this function is the
-one place to point at the new entry point.
+ranking, as on the Match page: window, opening, job-title, passage and requirement
+features, BM25, must-have caps and "too little text"): ``method="product"`` builds the
+candidates' embeddings from the store and calls ``score_pool``; ``method="precomputed"``
+(the default) calls ``score_pool`` on the embeddings the index already holds (texts,
+window and passage vectors, loaded once) and hands it BM25 from a sparse term matrix
+built once, with rank-bm25's ``BM25Okapi`` formula (k1 1.5, b 0.75, the epsilon floor for
+negative IDF), instead of re-indexing every text per search. Unit tests pin the two
+methods together. With a :class:`~resumatch.rank.matching.Scoring` (the evaluation
+harness's ``old-default``) the pre-issue-11 ranking is computed from the index alone.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,21 +32,31 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
-from resumatch.embed.embedding import DocEmbedding, Embedder, pool
+from resumatch.embed.embedding import (
+    DEFAULT_CHUNKING,
+    PASSAGES_KEY,
+    DocEmbedding,
+    Embedder,
+    pool,
+)
 from resumatch.ingest.documents import Document
 from resumatch.pool.changes import pool_version
 from resumatch.pool.field_store import Profile, ensure_extracted, profiles
 from resumatch.pool.filters import FieldFilter
+from resumatch.rank.evidence import PassageIndex
 from resumatch.rank.explain import fit_score
 from resumatch.rank.keywords import MIN_POOL_FOR_KEYWORDS, tokenize
+from resumatch.rank.marks import get_marks
 from resumatch.rank.matching import DEFAULT_SCORING, Scoring, covered_text, ranking_scores
 from resumatch.rank.scoring import PoolScores, score_pool
 from resumatch.store import Store
 
 # rank-bm25's BM25Okapi defaults, which rank.keywords.KeywordIndex uses.
 BM25_K1, BM25_B, BM25_EPSILON = 1.5, 0.75, 0.25
-SEARCH_COLUMNS = ["rank", "candidate_id", "candidate", "score", "fit", "years_experience",
-                  "degree", "title", "location", "skills", "duplicate_of"]
+SEARCH_COLUMNS = ["rank", "candidate_id", "candidate", "score", "fit", "requirements", "note",
+                  "must_haves_met",
+                  "years_experience", "degree", "title", "location", "skills",
+                  "duplicate_of"]
 
 
 @dataclass
@@ -58,6 +70,9 @@ class IndexEntry:
     spans: list[tuple[int, int]]
     keyword_text: str = ""
     duplicate_of: int | None = None
+    text: str = ""
+    passage_spans: list[tuple[int, int]] | None = None
+    passage_vectors: np.ndarray | None = None
 
 
 @dataclass
@@ -66,6 +81,7 @@ class _Doc:
     spans: list[tuple[int, int]]
     term_ids: np.ndarray
     term_counts: np.ndarray
+    embedding: DocEmbedding | None = None  # with text and passages, for score_pool
 
 
 def _embedding(doc: Document, vectors: np.ndarray, spans: list[tuple[int, int]],
@@ -102,10 +118,27 @@ class PoolIndex:
         self._idf = np.zeros(0)
         self._pooled: np.ndarray | None = None
         self._lock = threading.RLock()
+        self._passages: tuple[tuple[int, int], PassageIndex] | None = None
         self.timings: dict[str, float] = {}
 
     def __len__(self) -> int:
         return len(self.shas)
+
+    @property
+    def passages_key(self) -> str:
+        """The store's cache key of the passage vectors that go with ``chunking_key``
+        (as ``Embedder.passages_key``)."""
+        if self.chunking_key == DEFAULT_CHUNKING.key:
+            return PASSAGES_KEY
+        return f"{PASSAGES_KEY}-{self.chunking_key}"
+
+    def passage_index(self, embedder: Embedder, store: Store | None) -> PassageIndex:
+        """One :class:`PassageIndex` per pool index and encoder: passage sets, requirement
+        vectors and evidence baselines are memoised across searches."""
+        key = (id(embedder.encoder), id(store))
+        if self._passages is None or self._passages[0] != key:
+            self._passages = (key, PassageIndex(embedder.encoder, store, embedder))
+        return self._passages[1]
 
     # -- building --------------------------------------------------------------------
     def _terms(self, text: str) -> tuple[np.ndarray, np.ndarray]:
@@ -121,6 +154,17 @@ class PoolIndex:
             ids, counts = self._terms(entry.keyword_text)
             found = _Doc(np.ascontiguousarray(entry.chunk_vectors, dtype=np.float32),
                          list(entry.spans), ids, counts)
+        if found.embedding is None or found.embedding.doc.name != entry.name:
+            text = entry.text or (found.embedding.doc.text if found.embedding is not None
+                                  else entry.keyword_text)
+            embedding = _embedding(Document(entry.name, text, "pool"),
+                                   found.chunk_vectors, found.spans, self.pooling)
+            embedding.passage_spans = entry.passage_spans
+            embedding.passage_vectors = entry.passage_vectors
+            if embedding.passage_vectors is None and found.embedding is not None:
+                embedding.passage_spans = found.embedding.passage_spans
+                embedding.passage_vectors = found.embedding.passage_vectors
+            found.embedding = embedding
         return found
 
     def build(self, entries: Sequence[IndexEntry],
@@ -145,6 +189,8 @@ class PoolIndex:
             for sha, doc, a, b in zip(self.shas, docs, self.offsets[:-1], self.offsets[1:],
                                       strict=True):
                 doc.chunk_vectors = self.chunks[a:b]
+                if doc.embedding is not None:
+                    doc.embedding.chunk_vectors = doc.chunk_vectors
                 self._docs[sha] = doc
             self._pooled = None
             self._build_bm25(docs)
@@ -217,8 +263,21 @@ class PoolIndex:
         score = np.where(np.isfinite(top), top, 0.0).sum(axis=1) / used
         return np.clip(score, -1.0, 1.0)[:, None]
 
-    def precomputed_scores(self, job: DocEmbedding,
-                           scoring: Scoring = DEFAULT_SCORING) -> PoolScores:
+    def precomputed_scores(self, job: DocEmbedding, scoring: Scoring | None = None,
+                           passages: PassageIndex | None = None,
+                           marks: Mapping[str, str] | None = None) -> PoolScores:
+        """The product's scores of every indexed candidate for ``job`` (n, 1); with a
+        ``scoring``, the pre-issue-11 ranking (window cosine plus a BM25 bonus)."""
+        if scoring is None:
+            with self._lock:
+                started = time.perf_counter()
+                keyword = self.keyword_evidence(job)
+                self.timings["keyword_s"] = time.perf_counter() - started
+                embeddings = [self._docs[sha].embedding for sha in self.shas]
+            if not embeddings:
+                return score_pool([], [job])
+            return score_pool(embeddings, [job], index=passages,
+                              marks={job.doc.sha256: dict(marks or {})}, keywords=keyword)
         with self._lock:
             started = time.perf_counter()
             cosine = self.cosine(job, scoring)
@@ -230,11 +289,19 @@ class PoolIndex:
         return PoolScores(cosine, keyword, ranking, fit_score(ranking))
 
     def embeddings(self, store: Store) -> list[DocEmbedding]:
-        """The indexed candidates as the Match page holds them (texts read from the store)."""
+        """The indexed candidates as the Match page holds them (texts read from the store,
+        passages as indexed)."""
         texts = _texts(store, self.shas)
-        return [_embedding(Document(name, texts.get(sha, ""), "pool"),
-                           self._docs[sha].chunk_vectors, self._docs[sha].spans, self.pooling)
-                for sha, name in zip(self.shas, self.names, strict=True)]
+        out = []
+        for sha, name in zip(self.shas, self.names, strict=True):
+            held = self._docs[sha]
+            embedding = _embedding(Document(name, texts.get(sha, ""), "pool"),
+                                   held.chunk_vectors, held.spans, self.pooling)
+            if held.embedding is not None:
+                embedding.passage_spans = held.embedding.passage_spans
+                embedding.passage_vectors = held.embedding.passage_vectors
+            out.append(embedding)
+        return out
 
     # -- loading from the store -------------------------------------------------------
     def refresh(self, store: Store, embedder: Embedder | None = None) -> bool:
@@ -257,12 +324,19 @@ class PoolIndex:
                     " WHERE merged_into IS NULL ORDER BY id").fetchall()
             missing = [r["sha256"] for r in rows if r["sha256"] not in self._docs]
             vectors = store.get_embeddings(missing, self.model_id, self.chunking_key)
+            found_passages = store.get_embeddings(missing, self.model_id, self.passages_key)
             texts = _texts(store, missing)
-            unembedded = [sha for sha in missing if sha not in vectors and sha in texts]
+            # Candidates without window or passage vectors are embedded (passages come
+            # from the same forward pass as the windows).
+            unembedded = [sha for sha in missing if sha in texts
+                          and (sha not in vectors or sha not in found_passages)]
             if unembedded and embedder is not None:
                 names = {r["sha256"]: r["name"] for r in rows}
-                done = embedder.embed([Document(names[s], texts[s], "pool") for s in unembedded])
+                done = embedder.embed([Document(names[s], texts[s], "pool") for s in unembedded],
+                                      passages=True)
                 vectors.update({e.doc.sha256: (e.chunk_vectors, e.spans) for e in done})
+                found_passages.update({e.doc.sha256: (e.passage_vectors, e.passage_spans)
+                                       for e in done})
             entries, skipped = [], 0
             for row in rows:
                 sha = row["sha256"]
@@ -275,8 +349,12 @@ class PoolIndex:
                     chunk_vectors, spans = vectors[sha]
                     keyword_text = covered_text(_embedding(
                         Document(row["name"], texts[sha]), chunk_vectors, spans))
-                    entries.append(IndexEntry(int(row["id"]), sha, row["name"], chunk_vectors,
-                                              spans, keyword_text, flag))
+                    passage_vectors, passage_spans = found_passages.get(sha, (None, None))
+                    entries.append(IndexEntry(
+                        int(row["id"]), sha, row["name"], chunk_vectors, spans, keyword_text,
+                        flag, texts[sha],
+                        None if passage_spans is None else [tuple(s) for s in passage_spans],
+                        passage_vectors))
                 else:
                     skipped += 1
             self.timings["load_s"] = time.perf_counter() - started
@@ -298,16 +376,22 @@ def _texts(store: Store, hashes: Sequence[str]) -> dict[str, str]:
 
 
 def score_pool_for_job(index: PoolIndex, job: DocEmbedding, store: Store | None = None,
-                       scoring: Scoring = DEFAULT_SCORING,
-                       method: str = "precomputed") -> PoolScores:
+                       scoring: Scoring | None = None, method: str = "precomputed",
+                       passages: PassageIndex | None = None,
+                       marks: Mapping[str, str] | None = None) -> PoolScores:
     """THE ranking of the pool for one job: ``score_pool(candidates, [job])``.
 
     Args:
         index: the loaded pool (its order is the order of the returned rows).
         job: the job's embedding (``Embedder.embed``).
         store: needed for ``method="product"`` (candidate texts).
+        scoring: ``None`` for the product's ranking; a ``Scoring`` for the old one.
         method: ``"precomputed"`` (fast, equal to the product's scores; see the module
             docstring) or ``"product"`` (calls ``resumatch.rank.scoring.score_pool``).
+        passages: the passage index that encodes requirements and titles (see
+            :meth:`PoolIndex.passage_index`); without it the passage features count as
+            average and there is no requirement evidence, as in ``score_pool``.
+        marks: the job's requirement marks (requirement text -> mark).
 
     Returns:
         PoolScores with arrays of shape (len(index), 1).
@@ -316,11 +400,14 @@ def score_pool_for_job(index: PoolIndex, job: DocEmbedding, store: Store | None 
         ValueError: for an unknown method, or ``"product"`` without a store.
     """
     if method == "precomputed":
-        return index.precomputed_scores(job, scoring)
+        return index.precomputed_scores(job, scoring, passages, marks)
     if method == "product":
         if store is None:
             raise ValueError("method 'product' reads the candidates' texts: pass the store")
-        return score_pool(index.embeddings(store), [job], scoring)
+        if scoring is not None:
+            return score_pool(index.embeddings(store), [job], scoring)
+        return score_pool(index.embeddings(store), [job], index=passages,
+                          marks={job.doc.sha256: dict(marks or {})})
     raise ValueError(f"unknown scoring method {method!r}")
 
 
@@ -347,6 +434,24 @@ class SearchResult:
     filtered_out: int
     model_id: str
     timings: dict[str, float] = field(default_factory=dict)
+
+
+def _must_haves_met(scores: PoolScores, row: int) -> str:
+    """"2 of 3" must-haves met by one candidate ("" when the job marks none)."""
+    if not scores.evidence or not scores.evidence[0].requirements:
+        return ""
+    evidence = scores.evidence[0]
+    if not evidence.must.any():
+        return ""
+    met = int((evidence.met[:, row] & evidence.must).sum())
+    return f"{met} of {int(evidence.must.sum())}"
+
+
+def must_haves_lookup(found: SearchResult) -> Callable[[Any], str]:
+    """``must_haves_met(placement)`` for ``opening_csv``, from a search of the opening
+    (candidates not in ``found.table`` get "")."""
+    known = {int(r.candidate_id): str(r.must_haves_met) for r in found.table.itertuples()}
+    return lambda placement: known.get(int(placement.candidate_id), "")
 
 
 def _field_text(profile: Profile | None, name: str) -> Any:
@@ -378,8 +483,11 @@ def search_pool(store: Store, job: Document, embedder: Embedder,
     job_embedding = embedder.embed([job])[0]
     timings["embed_job_s"] = time.perf_counter() - mark
     mark = time.perf_counter()
+    passages = index.passage_index(embedder, store)
+    marks = get_marks(store, job.sha256)
     with index._lock:
-        scores = score_pool_for_job(index, job_embedding, store, method=method)
+        scores = score_pool_for_job(index, job_embedding, store, method=method,
+                                    passages=passages, marks=marks)
         ids, names = index.ids.copy(), list(index.names)
         found_profiles, flags = list(index.profiles), list(index.duplicate_of)
         unsearchable = index.unsearchable
@@ -395,6 +503,10 @@ def search_pool(store: Store, job: Document, embedder: Embedder,
         rows.append({
             "rank": rank, "candidate_id": int(ids[i]), "candidate": names[i],
             "score": round(float(scores.cosine[i, 0]), 4), "fit": float(scores.fit[i, 0]),
+            "requirements": (scores.evidence[0].summary(i)
+                             if scores.evidence and scores.evidence[0].requirements else ""),
+            "note": scores.note(i, 0),
+            "must_haves_met": _must_haves_met(scores, i),
             "years_experience": _field_text(profile, "years_experience"),
             "degree": _field_text(profile, "degree"), "title": _field_text(profile, "title"),
             "location": _field_text(profile, "location"),

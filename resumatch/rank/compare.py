@@ -1,19 +1,18 @@
 """Compare candidates requirement by requirement, and find resumes like a given one.
 
-Each requirement of a job (see ``resumatch.ingest.requirements``) is embedded on its own; each
-resume is split into passages (sentences, bullets, lines: ``resumatch.ingest.passages``) and
-every passage is embedded. A requirement's evidence in a resume is the passage with the
-highest cosine similarity to it. Below ``NO_EVIDENCE_BELOW`` the resume shows *no
-evidence* for the requirement: the closest passage is kept for inspection, but it does
-not count as a match.
+A comparison is the product's own scoring (:func:`resumatch.rank.scoring.score_pool`) of
+the chosen resumes for one job, seen requirement by requirement: for every requirement
+(:mod:`resumatch.ingest.requirements`) and candidate, the passage that supports it best
+and whether it is met (:mod:`resumatch.rank.evidence` explains the rule: headings never
+count, a passage must stand out from the candidate's own baseline and from unrelated
+resumes, more clearly for a resume that does not match the job as a whole; naming a
+tool or credential counts, and an acronym requirement is met only by naming it). The
+candidates' fit is the same 0-100 number as on the ranked lists, with the same must-have
+caps, so the grid and the ranking never disagree.
 
-Two lexical rules back the model up where it is weak, on names. A requirement that names
-tools or credentials ("Apache Airflow", "AWS, GCP or Azure", "CCRN") is met by a passage
-that names one of them, whatever its cosine (the model barely links "Airflow DAGs" to
-"orchestrating workflows with Apache Airflow"); the best-scoring such passage is the
-evidence. A short requirement that hinges on an acronym ("CCRN certification", "SHRM-CP
-or PHR certification") is met *only* that way: otherwise the model happily matches any
-"Certifications" heading.
+Each requirement carries a mark (:mod:`resumatch.rank.marks`): must-have, required,
+nice-to-have or ignore; defaults follow the job's wording and a recruiter's marks are
+kept per job in the store.
 
 Passage scoring reads the whole resume, so a skill mentioned only in the last paragraph
 of a long resume (past the model's 256-token window) is found like any other.
@@ -21,174 +20,40 @@ of a long resume (past the model's 256-token window) is found like any other.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
-from resumatch.embed.embedding import DocEmbedding, Encoder
+from resumatch.embed.embedding import PASSAGES_KEY, DocEmbedding
 from resumatch.exports import frame_to_csv
 from resumatch.ingest.documents import Document
-from resumatch.ingest.passages import split_passages, strip_list_marker
+from resumatch.ingest.passages import display_passage
 from resumatch.ingest.requirements import Requirement, extract_requirements
-from resumatch.store import Store
+from resumatch.rank.evidence import (
+    ACRONYM_REQUIREMENT_WORDS,
+    PassageIndex,
+    content_words,
+    mentions,
+    named_terms,
+    requires_name,
+)
+from resumatch.rank.marks import MARK_LABELS, MARK_WEIGHTS, MUST, NICE, REQUIRED
+from resumatch.rank.scoring import PoolScores, score_pool
 
-# all-MiniLM-L6-v2 cosine between a requirement and a resume passage: clear evidence
-# scores 0.5-0.8; the best passage of a resume from an unrelated field is mostly 0.2-0.4.
-# Chosen for the best F1 on 439 hand-labelled cells (the 4 sample jobs x 12 sample
-# resumes in assets/): F1 0.93, recall 0.96, false positives 2%; anywhere in 0.44-0.50 is
-# within 0.015 of that, and cosine alone (no name rules) peaks at F1 0.78. On dev-split
-# real resumes of unrelated fields (resumes_by_category, livecareer_dev) 0.3-7% of cells
-# pass.
+# The rule before issue 11: best-passage cosine at least this is evidence. Kept for
+# ``--threshold`` (a fixed cosine instead of the calibrated rule) and for comparisons.
 NO_EVIDENCE_BELOW = 0.48
-# A nice-to-have requirement counts half as much as a required one in the overall fit.
-PREFERRED_WEIGHT = 0.5
-# Cache key in the store's embeddings table (its "chunking" column): passage vectors
-# and spans live next to the window vectors; bump the version if splitting changes.
-PASSAGES_KEY = "passages-v1"
-# A requirement with at most this many content words that names an acronym is met only
-# by a passage naming it (see the module docstring).
-ACRONYM_REQUIREMENT_WORDS = 4
+# A nice-to-have requirement counts half as much as a required one in the coverage.
+PREFERRED_WEIGHT = MARK_WEIGHTS[NICE]
 
-# A name: a capitalised word not opening the sentence, an acronym, camelCase, "Next.js";
-# runs of them ("React Testing Library") are one name.
-_NAME_WORD = re.compile(
-    r"(?<![\w.])(?:[A-Z][A-Za-z0-9]*(?:[.+#-][A-Za-z0-9+#]+)*\+*#?|[a-z]+[A-Z][A-Za-z0-9]*|"
-    r"[A-Za-z]+\.js)(?!\w)")
-# Vendor prefixes say little alone: "Apache Spark" is named by "Spark".
-_VENDORS = frozenset({"Apache", "Microsoft", "Google", "Amazon", "Oracle", "IBM", "Adobe"})
-_WORD = re.compile(r"[a-z0-9][a-z0-9+#./-]*[a-z0-9+#]|[a-z0-9]")
-_FILLER_WORDS = frozenset("""
-a an the and or of in on with for to as at by from into including such similar e.g i.e etc
-experience experienced years year strong solid good working knowledge skills skill ability
-able professional hands-on practices plus current role preferred least minimum understanding
-proven excellent familiarity familiar modern related degree certification certifications
-certified certificate license licensed
-""".split())
-
-
-def content_words(text: str) -> set[str]:
-    """Lowercase words of a requirement that say what it is about (fillers dropped).
-
-    Example:
-        >>> sorted(content_words("Strong SQL skills and 3+ years of Python"))
-        ['3+', 'python', 'sql']
-    """
-    return {w for w in _WORD.findall(text.lower()) if w not in _FILLER_WORDS}
-
-
-def named_terms(text: str) -> list[str]:
-    """Tools, credentials and other names a requirement mentions, in order.
-
-    Example:
-        >>> named_terms("Hands-on experience with Apache Spark (PySpark or Scala)")
-        ['Spark', 'PySpark', 'Scala']
-        >>> named_terms("Tests with Jest or React Testing Library; Next.js")
-        ['Jest', 'React Testing Library', 'Next.js']
-    """
-    names: list[str] = []
-    run: list[str] = []
-    run_end = -1
-    for match in _NAME_WORD.finditer(text):
-        word = match.group(0)
-        opening = not text[:match.start()].strip(" (\"'*-")
-        if opening and re.fullmatch(r"[A-Z][a-z]+(?:-[a-z]+)*", word):
-            continue  # an ordinary word that opens the sentence ("Strong", "Hands-on")
-        if word in _VENDORS:
-            continue
-        if run and text[run_end:match.start()] == " " and _title_word(word) \
-                and _title_word(run[-1]):
-            run.append(word)
-        else:
-            if run:
-                names.append(" ".join(run))
-            run = [word]
-        run_end = match.end()
-    if run:
-        names.append(" ".join(run))
-    return list(dict.fromkeys(names))
-
-
-def _title_word(word: str) -> bool:
-    return word.isalpha() and word[0].isupper() and word[1:].islower()
-
-
-def requires_name(text: str, names: Sequence[str]) -> bool:
-    """Whether a requirement is short and hinges on an acronym (met only by naming it)."""
-    return len(content_words(text)) <= ACRONYM_REQUIREMENT_WORDS and \
-        any(n.replace("-", "").isupper() and len(n) >= 2 for n in names)
-
-
-def mentions(passage: str, name: str) -> bool:
-    """Whether a passage names ``name`` (case-sensitive; "SQL" is in "PostgreSQL").
-
-    Example:
-        >>> mentions("PostgreSQL, Redis", "SQL"), mentions("HRIS records", "HR")
-        (True, False)
-    """
-    if len(name) >= 3 and name.replace("-", "").isupper():
-        return name in passage
-    return re.search(rf"(?<![A-Za-z0-9]){re.escape(name)}(?![A-Za-z0-9])", passage) is not None
-
-
-class PassageIndex:
-    """Passage spans and vectors of documents, each document embedded once.
-
-    Vectors are memoised in memory and, when a store is given, cached in its
-    embeddings table under ``PASSAGES_KEY``, so the CLI and every app session share them.
-
-    Example:
-        >>> index = PassageIndex(encoder, store)  # doctest: +SKIP
-        >>> spans, vectors = index.passages([doc])[0]  # doctest: +SKIP
-    """
-
-    def __init__(self, encoder: Encoder, store: Store | None = None) -> None:
-        self.encoder = encoder
-        self.store = store
-        self._docs: dict[str, tuple[list[tuple[int, int]], np.ndarray]] = {}
-        self._texts: dict[str, np.ndarray] = {}
-
-    @property
-    def model_id(self) -> str:
-        return self.encoder.model_id
-
-    def passages(self, docs: Sequence[Document],
-                 ) -> list[tuple[list[tuple[int, int]], np.ndarray]]:
-        """(character spans, unit vectors) of each document's passages, in order."""
-        missing = [h for h in dict.fromkeys(d.sha256 for d in docs) if h not in self._docs]
-        if missing and self.store is not None:
-            for sha, (vectors, spans) in self.store.get_embeddings(
-                    missing, self.model_id, PASSAGES_KEY).items():
-                self._docs[sha] = (list(spans), vectors)
-            missing = [h for h in missing if h not in self._docs]
-        if missing:
-            by_hash = {d.sha256: d for d in docs}
-            todo = [by_hash[h] for h in missing]
-            spans_by_doc = [split_passages(d.text) or [(0, len(d.text))] for d in todo]
-            texts = [d.text[a:b] for d, spans in zip(todo, spans_by_doc, strict=True)
-                     for a, b in spans]
-            vectors = self.encode(texts)
-            items, row = [], 0
-            for doc, spans in zip(todo, spans_by_doc, strict=True):
-                doc_vectors = vectors[row:row + len(spans)]
-                row += len(spans)
-                self._docs[doc.sha256] = (spans, doc_vectors)
-                items.append((doc.sha256, doc_vectors, spans))
-            if self.store is not None:
-                self.store.put_embeddings(self.model_id, PASSAGES_KEY, items)
-        return [self._docs[d.sha256] for d in docs]
-
-    def encode(self, texts: Sequence[str]) -> np.ndarray:
-        """Unit vectors of short texts (requirements, passages); each text encoded once."""
-        new = [t for t in dict.fromkeys(texts) if t not in self._texts]
-        if new:
-            for text, vector in zip(new, self.encoder.encode(new), strict=True):
-                self._texts[text] = vector
-        if not texts:
-            return np.zeros((0, self.encoder.dim), dtype=np.float32)
-        return np.stack([self._texts[t] for t in texts])
+__all__ = [
+    "ACRONYM_REQUIREMENT_WORDS", "NO_EVIDENCE_BELOW", "PASSAGES_KEY", "CandidateComparison",
+    "Comparison", "Evidence", "PassageIndex", "SimilarResume", "compare_candidates",
+    "content_words", "fit_score", "mentions", "named_terms", "requires_name",
+    "similar_resumes",
+]
 
 
 @dataclass(frozen=True)
@@ -202,6 +67,12 @@ class Evidence:
     end: int
     met: bool
     names: tuple[str, ...] = ()  # the requirement's names this passage mentions
+    mark: str = REQUIRED
+    strength: float = 0.0  # evidence strength (resumatch.rank.evidence)
+
+    @property
+    def counted(self) -> bool:
+        return MARK_WEIGHTS.get(self.mark, 1.0) > 0
 
 
 @dataclass
@@ -211,20 +82,27 @@ class CandidateComparison:
     name: str
     sha256: str
     evidence: list[Evidence]
-    score: float | None = None  # the ranking score (pooled cosine), when known
+    score: float | None = None  # the window cosine shown in the ranked tables, when known
+    fit: float = 0.0  # the 0-100 fit, the same number as the ranked lists (with caps)
+    summary: str = ""  # "meets 5 of 7 requirements, 2 of 3 must-haves"
+    note: str = ""  # too little text to judge / missing must-have
 
     @property
     def matched(self) -> list[Requirement]:
-        return [e.requirement for e in self.evidence if e.met]
+        return [e.requirement for e in self.evidence if e.met and e.counted]
 
     @property
     def missing(self) -> list[Requirement]:
-        return [e.requirement for e in self.evidence if not e.met]
+        return [e.requirement for e in self.evidence if not e.met and e.counted]
 
     @property
-    def fit(self) -> float:
-        """Weighted share of requirements with evidence (nice-to-have weighs half)."""
+    def coverage(self) -> float:
+        """Weighted share of requirements with evidence, 0..1 (see :func:`fit_score`)."""
         return fit_score(self.evidence)
+
+    @property
+    def missing_must(self) -> list[Requirement]:
+        return [e.requirement for e in self.evidence if e.mark == MUST and not e.met]
 
     @property
     def mean_score(self) -> float:
@@ -233,10 +111,10 @@ class CandidateComparison:
     @property
     def top_evidence(self) -> Evidence | None:
         """The strongest evidence for a required item (else any item), if any is met."""
-        met = [e for e in self.evidence if e.met]
-        required = [e for e in met if not e.requirement.preferred]
+        met = [e for e in self.evidence if e.met and e.counted]
+        required = [e for e in met if e.mark != NICE]
         pick = required or met
-        return max(pick, key=lambda e: e.score) if pick else None
+        return max(pick, key=lambda e: e.strength) if pick else None
 
     @property
     def top_evidence_text(self) -> str:
@@ -244,7 +122,7 @@ class CandidateComparison:
         top = self.top_evidence
         if top is None:
             return ""
-        return f"{top.requirement.text} — {' '.join(top.passage.split())}"
+        return f"{top.requirement.text} — {display_passage(top.passage)}"
 
 
 @dataclass
@@ -255,9 +133,10 @@ class Comparison:
     job_sha256: str
     requirements: list[Requirement]
     candidates: list[CandidateComparison]
-    threshold: float = NO_EVIDENCE_BELOW
+    threshold: float | None = None  # a fixed cosine rule instead of the calibrated one
     model_id: str = ""
     notes: list[str] = field(default_factory=list)
+    marks: list[str] = field(default_factory=list)
 
     def scores(self) -> np.ndarray:
         """Best passage cosine, shape (n_requirements, n_candidates)."""
@@ -280,19 +159,23 @@ class Comparison:
         raise KeyError(name)
 
     def by_fit(self) -> list[CandidateComparison]:
-        """Candidates best first: fit, then mean requirement score."""
-        return sorted(self.candidates, key=lambda c: (-c.fit, -c.mean_score))
+        """Candidates best first: fit, then coverage, then mean requirement score."""
+        return sorted(self.candidates, key=lambda c: (-c.fit, -c.coverage, -c.mean_score))
 
     def to_frame(self) -> pd.DataFrame:
         """Long format, one row per (requirement, candidate), candidates in given order.
 
-        Columns: ``requirement, kind, candidate, score, status, evidence, fit``;
-        ``evidence`` is the passage on one line, empty when there is none
-        (``status`` says "no evidence" then).
+        Columns: ``requirement, kind, candidate, score, status, evidence, fit`` and then
+        ``mark`` (must-have, required, nice-to-have, ignore), ``coverage`` (weighted share
+        of requirements met, 0..1), ``requirements`` ("meets 5 of 7 requirements, 2 of 3
+        must-haves") and ``note`` (too little text to judge, missing must-haves).
+        ``score`` is the best passage's cosine; ``evidence`` that passage on one line,
+        empty when there is none (``status`` says "no evidence" then); ``fit`` the
+        candidate's 0-100 fit for the job, the same number as ``matches.csv``.
         """
         rows = []
         for candidate in self.candidates:
-            fit = round(candidate.fit, 4)
+            coverage = round(candidate.coverage, 4)
             for item in candidate.evidence:
                 rows.append({
                     "requirement": item.requirement.text,
@@ -300,12 +183,15 @@ class Comparison:
                     "candidate": candidate.name,
                     "score": round(item.score, 4),
                     "status": "evidence" if item.met else "no evidence",
-                    # One line per cell: spreadsheets show embedded newlines badly.
-                    "evidence": (" ".join(strip_list_marker(item.passage).split())
-                                 if item.met else ""),
-                    "fit": fit,
+                    "evidence": display_passage(item.passage) if item.met else "",
+                    "fit": round(candidate.fit, 1),
+                    "mark": MARK_LABELS.get(item.mark, item.mark),
+                    "coverage": coverage,
+                    "requirements": candidate.summary,
+                    "note": candidate.note,
                 })
-        columns = ["requirement", "kind", "candidate", "score", "status", "evidence", "fit"]
+        columns = ["requirement", "kind", "candidate", "score", "status", "evidence", "fit",
+                   "mark", "coverage", "requirements", "note"]
         return pd.DataFrame(rows, columns=columns)
 
     def to_csv(self) -> str:
@@ -314,14 +200,18 @@ class Comparison:
 
 def fit_score(evidence: Sequence[Evidence], preferred_weight: float = PREFERRED_WEIGHT,
               ) -> float:
-    """Weighted share of requirements with evidence, 0..1.
+    """Coverage: the weighted share of requirements with evidence, 0..1. A nice-to-have
+    counts ``preferred_weight``, an ignored requirement nothing.
 
     Example:
         >>> req, nice = Requirement("SQL"), Requirement("dbt", preferred=True)
         >>> fit_score([Evidence(req, .6, "", 0, 0, True), Evidence(nice, .2, "", 0, 0, False)])
         0.6666666666666666
     """
-    weights = [preferred_weight if e.requirement.preferred else 1.0 for e in evidence]
+    weights = [0.0 if not e.counted else
+               preferred_weight if (e.mark == NICE or (e.mark == REQUIRED
+                                                       and e.requirement.preferred))
+               else 1.0 for e in evidence]
     total = sum(weights)
     if total == 0:
         return 0.0
@@ -330,51 +220,72 @@ def fit_score(evidence: Sequence[Evidence], preferred_weight: float = PREFERRED_
 
 def compare_candidates(job: Document, resumes: Sequence[Document], index: PassageIndex,
                        requirements: Sequence[Requirement] | None = None,
-                       threshold: float = NO_EVIDENCE_BELOW,
-                       scores: Mapping[str, float] | None = None) -> Comparison:
+                       threshold: float | None = None,
+                       scores: Mapping[str, float] | None = None,
+                       marks: Mapping[str, str] | None = None,
+                       pool: PoolScores | None = None) -> Comparison:
     """Score every resume against every requirement of ``job``.
 
     Args:
         job: The job description.
         resumes: The candidates, in the order the grid shows them.
-        index: Embeds requirements and resume passages (and caches them).
+        index: Embeds resumes (windows and passages) and requirements, through the cache.
         requirements: Overrides the requirements found in the job text.
-        threshold: Best-passage cosine below which a cell is "no evidence".
+        threshold: A fixed best-passage cosine for "met" instead of the calibrated rule
+            (the rule before issue 11 used 0.48); name rules still apply.
         scores: Optional ranking score per resume name, carried into the result.
+        marks: The recruiter's marks for this job (requirement text -> mark).
+        pool: The job's scores when already computed for exactly these resumes.
     """
     reqs = list(requirements) if requirements is not None else extract_requirements(job.text)
-    comparison = Comparison(job.name, job.sha256, reqs, [], threshold, index.model_id)
+    if pool is None:
+        resume_embeddings = index.embeddings(resumes)
+        job_embedding = index.embedder.embed([job])
+        pool = score_pool(resume_embeddings, job_embedding, index=index,
+                          marks={job.sha256: marks or {}}, requirements={job.sha256: reqs})
+    return comparison_from_pool(job, resumes, pool, 0, index.model_id, threshold, scores)
+
+
+def comparison_from_pool(job: Document, resumes: Sequence[Document], pool: PoolScores,
+                         column: int, model_id: str = "", threshold: float | None = None,
+                         scores: Mapping[str, float] | None = None,
+                         rows: Sequence[int] | None = None) -> Comparison:
+    """A :class:`Comparison` read from a scored pool (``column``: the job's index;
+    ``rows``: each resume's row in the pool, when they are a subset of it)."""
+    evidence = pool.evidence[column] if pool.evidence is not None else None
+    reqs = evidence.requirements if evidence is not None else []
+    comparison = Comparison(job.name, job.sha256, list(reqs), [], threshold, model_id,
+                            marks=list(evidence.marks) if evidence is not None else [])
     if not reqs:
         comparison.notes.append(f"{job.name}: no requirements found in the job description")
-    req_vectors = index.encode([r.text for r in reqs])
-    names = [named_terms(r.text) for r in reqs]
-    for resume, (spans, vectors) in zip(resumes, index.passages(resumes), strict=True):
-        evidence = []
-        sims = req_vectors @ vectors.T if reqs else None  # (requirements, passages)
-        for row, req in enumerate(reqs):
-            evidence.append(_best_evidence(req, resume.text, spans, sims[row], names[row],
-                                           threshold))
+    for position, resume in enumerate(resumes):
+        r = position if rows is None else rows[position]
+        items = []
+        for q, requirement in enumerate(reqs):
+            position = int(evidence.passage[q, r])
+            a, b = (0, 0)
+            if position >= 0 and pool.passage_spans is not None:
+                a, b = pool.passage_spans[r][position]
+            met = bool(evidence.met[q, r])
+            names = evidence.names[q][r] if evidence.names else ()
+            if threshold is not None:
+                name_only = bool(evidence.name_only[q]) if evidence.name_only is not None \
+                    else False
+                met = bool(names) or (not name_only and evidence.score[q, r] >= threshold)
+            items.append(Evidence(requirement, float(max(evidence.score[q, r], 0.0)),
+                                  resume.text[a:b], a, b, met, tuple(names),
+                                  evidence.marks[q], float(evidence.strength[q, r])))
+        fit = float(pool.fit[r, column])
+        summary = evidence.summary(r) if evidence is not None else ""
+        if threshold is not None and evidence is not None:
+            counted = [i for i in items if i.counted]
+            summary = (f"meets {sum(i.met for i in counted)} of {len(counted)} "
+                       "requirements")
         comparison.candidates.append(CandidateComparison(
-            resume.name, resume.sha256, evidence,
-            None if scores is None else scores.get(resume.name)))
+            resume.name, resume.sha256, items,
+            None if scores is None else scores.get(resume.name), fit, summary,
+            pool.note(r, column)))
     return comparison
-
-
-def _best_evidence(req: Requirement, text: str, spans: list[tuple[int, int]],
-                   sims: np.ndarray, names: list[str], threshold: float) -> Evidence:
-    """The passage that best supports ``req``, and whether it counts as evidence."""
-    naming = [(i, tuple(n for n in names if mentions(text[a:b], n)))
-              for i, (a, b) in enumerate(spans)] if names else []
-    naming = [(i, found) for i, found in naming if found]
-    if naming:
-        i, found = max(naming, key=lambda item: sims[item[0]])
-        a, b = spans[i]
-        return Evidence(req, float(sims[i]), text[a:b], a, b, True, found)
-    i = int(sims.argmax())
-    a, b = spans[i]
-    score = float(sims[i])
-    met = score >= threshold and not requires_name(req.text, names)
-    return Evidence(req, score, text[a:b], a, b, met)
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,17 @@ Data sets:
 - ``livecareer_dev.csv``: 959 resumes, all in the published dev part. We cut it into a
   fixed dev/test partition by a hash of the resume id (:func:`livecareer_split`), so
   choices are made on one half and reported on the other.
+
+Query styles (``STYLES``), one query per category each: ``names`` (the category name),
+``short`` (short postings, ``bench/queries_<set>.csv``) and ``formal`` (long formal
+profiles: a title, a summary paragraph and a list of duties,
+``bench/queries_<set>_formal.csv``, written for resumatch in varied corporate and public
+sector styles). A ranking must hold on every style, so reports give the mean and the
+worst style.
+
+Requirement evidence is measured the same way (:func:`evidence_metrics`): per job, the
+share of its requirements each resume meets; the ROC AUC of that coverage between
+right- and wrong-occupation resumes, and the met rates of both.
 """
 
 from __future__ import annotations
@@ -21,16 +32,23 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
-from sklearn.metrics import ndcg_score
+from sklearn.metrics import ndcg_score, roc_auc_score
 
 from resumatch.embed.embedding import DEFAULT_CHUNKING, Chunking, DocEmbedding, Embedder, pool
 from resumatch.ingest.documents import Document, normalize_text
+from resumatch.rank.evidence import PassageIndex
 from resumatch.rank.keywords import keyword_matrix
 from resumatch.rank.matching import DEFAULT_SCORING, Scoring, score_matrix
-from resumatch.rank.scoring import score_pool
+from resumatch.rank.scoring import PoolScores, score_pool
 
 DATASETS = {"categories": "resumes_by_category.csv", "livecareer": "livecareer_dev.csv"}
 SPLITS = ("dev", "test")
+STYLES = ("names", "short", "formal")
+# Query files per (data set, style) under bench/; "names" are the category names.
+QUERY_FILES = {("categories", "short"): "queries_categories.csv",
+               ("categories", "formal"): "queries_categories_formal.csv",
+               ("livecareer", "short"): "queries_livecareer.csv",
+               ("livecareer", "formal"): "queries_livecareer_formal.csv"}
 K = 10
 
 
@@ -209,6 +227,7 @@ class RetrievalTask:
     _embedded: dict[tuple[str, str], tuple[list[DocEmbedding], list[DocEmbedding]]] = field(
         default_factory=dict)
     _keywords: np.ndarray | None = None
+    _pools: dict[tuple[str, str], PoolScores] = field(default_factory=dict)
 
     @property
     def resume_docs(self) -> list[Document]:
@@ -228,6 +247,18 @@ class RetrievalTask:
                                    embedder.embed(self.query_docs))
         return self._embedded[key]
 
+    def product_scores(self, model_id: str) -> PoolScores:
+        """The product's :class:`PoolScores` of this task for one model (cached): resumes
+        embedded with their passages, requirements with the same model."""
+        key = ("product", model_id)
+        if key not in self._pools:
+            embedder = self.embedder_for(model_id, DEFAULT_CHUNKING)
+            index = PassageIndex(embedder.encoder, embedder.store, embedder)
+            resumes = embedder.embed(self.resume_docs, passages=True)
+            queries = embedder.embed(self.query_docs)
+            self._pools[key] = score_pool(resumes, queries, index=index)
+        return self._pools[key]
+
     def keyword_scores(self) -> np.ndarray:
         """BM25 of every query over the resumes of the split, shape (n_resumes, n_queries)."""
         if self._keywords is None:
@@ -241,15 +272,18 @@ class RetrievalTask:
 
 
 # Methods compared in one run. ``default`` is whatever the product ranks by
-# (``pipeline.score_pool`` over ``pipeline.DEFAULT_CHUNKING``), with the active model.
-METHODS = ("bm25", "minilm-truncate", "minilm-mean", "minilm-chunked", "hybrid", "default")
+# (``scoring.score_pool``), with the active model; ``old-default`` the ranking before
+# issue 11 (best window pair + 0.05 x BM25 z-score), kept as the baseline to beat.
+METHODS = ("bm25", "minilm-truncate", "minilm-mean", "minilm-chunked", "old-default",
+           "default")
 METHOD_HELP = {
     "bm25": "BM25 (rank-bm25) over lowercase word tokens, English stopwords dropped",
     "minilm-truncate": "base MiniLM on the first 256 tokens of each side (the seed card)",
     "minilm-mean": "base MiniLM, 256-token windows, mean-pooled document vectors",
-    "minilm-chunked": "base MiniLM, the product's chunk-level cosine (no keywords)",
-    "hybrid": "base MiniLM chunk cosine + BM25 z-score within the pool (product blend)",
-    "default": "the product's ranking, with the active (or --model) model version",
+    "minilm-chunked": "base MiniLM, best window pair cosine (no keywords)",
+    "old-default": "the ranking before issue 11: best window pair + 0.05 x BM25 z-score",
+    "default": "the product's ranking (six standardised features, evidence, caps), with "
+               "the active (or --model) model version",
 }
 TRUNCATE = Chunking(window=256, overlap=0, max_chunks=1)
 
@@ -274,9 +308,9 @@ def method_scores(task: RetrievalTask, method: str, model_id: str = "base",
                   ) -> np.ndarray:
     """Score matrix (n_resumes, n_queries) of one method.
 
-    ``model_id``, ``chunking`` and ``scoring`` only affect ``default`` (and fine-tuned
-    versions, which are ``default`` with another model); the other methods are fixed
-    references on the base model.
+    ``model_id`` only affects ``default`` (and fine-tuned versions, which are ``default``
+    with another model); the other methods are fixed references on the base model.
+    ``chunking`` and ``scoring`` are kept for callers of the older signature.
     """
     chunking = chunking or DEFAULT_CHUNKING
     scoring = scoring or DEFAULT_SCORING
@@ -293,12 +327,11 @@ def method_scores(task: RetrievalTask, method: str, model_id: str = "base",
     if method == "minilm-chunked":
         resumes, queries = task.embeddings("base", DEFAULT_CHUNKING)
         return score_matrix(resumes, queries, DEFAULT_SCORING)
-    if method == "hybrid":
+    if method in ("old-default", "hybrid"):
         resumes, queries = task.embeddings("base", DEFAULT_CHUNKING)
         return score_pool(resumes, queries, DEFAULT_SCORING).ranking
     if method == "default" or method.startswith("finetuned:"):
-        resumes, queries = task.embeddings(model_id, chunking)
-        return score_pool(resumes, queries, scoring).ranking
+        return task.product_scores(model_id).ranking
     raise ValueError(f"unknown method {method!r} (known: {', '.join(METHODS)})")
 
 
@@ -325,3 +358,99 @@ def format_table(results: dict[str, Metrics], title: str = "") -> str:
     for method, m in results.items():
         lines.append(f"{method:<{width}}  {m.ndcg:7.3f}  {m.mrr:5.3f}  {m.precision:5.3f}")
     return "\n".join(lines)
+
+
+def format_styles(results: dict[str, dict[str, Metrics]], title: str = "",
+                  metric: str = "ndcg") -> str:
+    """Methods (rows) x tasks (columns) side by side, plus each method's mean and worst
+    task. ``results`` maps task name -> method -> metrics."""
+    tasks = list(results)
+    methods = list(dict.fromkeys(m for task in results.values() for m in task))
+    width = max([len(m) for m in methods] + [6])
+    heads = [t.replace("categories", "cat").replace("livecareer", "lc") for t in tasks]
+    col = max([len(h) for h in heads] + [7])
+    lines = [title] if title else []
+    lines.append(f"{'method':<{width}}  " + "  ".join(f"{h:>{col}}" for h in heads)
+                 + f"  {'mean':>6}  {'worst':>6}")
+    for method in methods:
+        values = [getattr(results[t][method], metric) for t in tasks if method in results[t]]
+        cells = [f"{getattr(results[t][method], metric):>{col}.3f}" if method in results[t]
+                 else f"{'-':>{col}}" for t in tasks]
+        lines.append(f"{method:<{width}}  " + "  ".join(cells)
+                     + f"  {np.mean(values):6.3f}  {np.min(values):6.3f}")
+    return "\n".join(lines)
+
+
+# -- requirement evidence -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EvidenceMetrics:
+    """How well requirement coverage tells right- from wrong-occupation resumes.
+
+    ``auc``: mean over jobs of the ROC AUC of coverage (share of requirements met);
+    ``worst_auc``: the lowest job's; ``right`` and ``wrong``: mean share of requirements
+    met by right- and wrong-occupation resumes; ``jobs``: jobs with requirements.
+    """
+
+    auc: float
+    worst_auc: float
+    right: float
+    wrong: float
+    jobs: int
+
+    def as_dict(self) -> dict[str, float]:
+        return {"coverage_auc": round(self.auc, 4), "worst_auc": round(self.worst_auc, 4),
+                "met_right": round(self.right, 4), "met_wrong": round(self.wrong, 4),
+                "jobs": self.jobs}
+
+
+def evidence_metrics(met: Sequence[np.ndarray], resume_categories: Sequence[str],
+                     query_categories: Sequence[str]) -> EvidenceMetrics:
+    """:class:`EvidenceMetrics` of per-job met matrices (n_requirements, n_resumes)."""
+    labels = np.asarray(resume_categories, dtype=object)
+    aucs, right, wrong = [], [], []
+    for cells, category in zip(met, query_categories, strict=True):
+        if not len(cells):
+            continue
+        relevant = labels == category
+        coverage = cells.mean(axis=0)
+        if relevant.any() and (~relevant).any():
+            aucs.append(float(roc_auc_score(relevant, coverage)))
+        if relevant.any():
+            right.append(float(cells[:, relevant].mean()))
+        if (~relevant).any():
+            wrong.append(float(cells[:, ~relevant].mean()))
+    if not aucs:
+        return EvidenceMetrics(0.0, 0.0, 0.0, 0.0, 0)
+    return EvidenceMetrics(float(np.mean(aucs)), float(np.min(aucs)), float(np.mean(right)),
+                           float(np.mean(wrong)), len(aucs))
+
+
+def task_evidence(task: RetrievalTask, model_id: str = "base") -> EvidenceMetrics:
+    """:func:`evidence_metrics` of the product's requirement evidence on one task."""
+    pool_scores = task.product_scores(model_id)
+    return evidence_metrics(pool_scores.met(), [r.category for r in task.resumes],
+                            [q.category for q in task.queries])
+
+
+def fixed_threshold_met(pool_scores: PoolScores, threshold: float = 0.48,
+                        ) -> list[np.ndarray]:
+    """Per-job met matrices under the rule before issue 11: best passage cosine at least
+    ``threshold`` (headings excluded here too), for before/after comparisons."""
+    if pool_scores.evidence is None:
+        return []
+    return [job.score >= threshold for job in pool_scores.evidence]
+
+
+def backend_agreement(reference: PoolScores, candidate: PoolScores) -> dict[str, float]:
+    """What issue 14 judges a faster backend by, for two scorings of the same pool:
+    mean absolute change of the 0-100 fit and the share of requirement cells whose
+    met/not-met verdict agrees (nDCG changes come from :func:`run_methods` per style).
+    """
+    fit_change = float(np.mean(np.abs(reference.fit - candidate.fit))) \
+        if reference.fit.size else 0.0
+    cells = [(a == b) for a, b in zip(reference.met(), candidate.met(), strict=True)]
+    agreement = float(np.concatenate([c.ravel() for c in cells]).mean()) \
+        if cells and sum(c.size for c in cells) else 1.0
+    return {"fit_mae": fit_change, "evidence_agreement": agreement}

@@ -19,7 +19,7 @@ import numpy as np
 
 from resumatch.embed.embedding import DocEmbedding, Encoder, Progress
 from resumatch.ingest.documents import text_hash
-from resumatch.ingest.passages import split_passages, strip_list_marker
+from resumatch.ingest.passages import split_passages, strip_marker
 from resumatch.rank.keywords import (
     Term,
     contains_term,
@@ -35,10 +35,10 @@ from resumatch.store import Store
 
 # -- fit score -------------------------------------------------------------------------
 
-# Logistic calibration of the ranking score (keyword-adjusted cosine) against "same
-# occupation" labels: fitted on the dev split of both shared data sets with job-description
-# queries and balanced classes (bench/quality.py --calibrate prints the fit). 50 means the
-# score is as typical of a right-occupation resume as of a wrong one.
+# The fit of the ranking before issue 11 (best window cosine plus a keyword bonus),
+# kept for the harness's ``old-default`` method: a logistic calibration against "same
+# occupation" labels on the dev split, balanced classes. The product's fit is
+# ``resumatch.rank.scoring.FIT_MAPPING``.
 FIT_CENTER = 0.414
 FIT_SCALE = 0.083
 FIT_MAPPING = (f"Fit 0–100 = 100 / (1 + exp(−(s − {FIT_CENTER:g}) / {FIT_SCALE:g})), where s "
@@ -47,7 +47,7 @@ FIT_MAPPING = (f"Fit 0–100 = 100 / (1 + exp(−(s − {FIT_CENTER:g}) / {FIT_S
 
 
 def fit_score(ranking: np.ndarray | float) -> np.ndarray:
-    """0-100 fit from the product's ranking score (see ``FIT_MAPPING``).
+    """0-100 fit of the old default's ranking score (see ``FIT_MAPPING``).
 
     Example:
         >>> float(fit_score(FIT_CENTER))
@@ -298,6 +298,6 @@ def clip(text: str, words: int = 40) -> str:
         >>> clip("- Built Spark pipelines", words=2)
         'Built Spark …'
     """
-    parts = strip_list_marker(text).split()
+    parts = strip_marker(text).split()
     return " ".join(parts[:words]) + (" …" if len(parts) > words else "")
 

@@ -287,4 +287,16 @@ MIGRATIONS: list[str | Migration] = [
         PRIMARY KEY (candidate_id)
     );
     """,
+    # Requirement marks (issue 11): must-have / nice-to-have / ignore per job, keyed by
+    # the job text's sha256 and the requirement as the splitter wrote it. Only marks a
+    # recruiter set are stored; the rest follow the job's wording (resumatch.rank.marks).
+    """
+    CREATE TABLE requirement_marks (
+        job_sha256 TEXT NOT NULL,
+        requirement TEXT NOT NULL,
+        mark TEXT NOT NULL,
+        updated REAL NOT NULL,
+        PRIMARY KEY (job_sha256, requirement)
+    );
+    """,
 ]

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
-
 from resumatch.ingest.passages import is_bullet, split_passages
 
 
@@ -50,9 +48,6 @@ def test_is_bullet() -> None:
     assert not any(is_bullet(p) for p in ["SQL", "Oracle DBA", "-SQL", "2023 to now"])
 
 
-@pytest.mark.xfail(strict=True, reason="split_passages treats every line break as a passage "
-                   "boundary, so hard-wrapped sentences (most .txt resumes and PDFs) are cut "
-                   "into fragments in the pair view; see the test engineer's report")
 def test_a_hard_wrapped_sentence_or_bullet_stays_one_passage() -> None:
     text = ("After realizing how much I enjoyed store sales reports, I retrained as a data\n"
             "engineer and now build data pipelines full time.\n"

@@ -176,3 +176,77 @@ def test_sentences_and_item_cleaning() -> None:
     assert split_sentences("B.S. in CS or similar. Know SQL, i.e. joins. Ship code.") == [
         "B.S. in CS or similar.", "Know SQL, i.e. joins.", "Ship code."]
     assert clean_item("  2) __Python__ and `pandas`;") == "Python and pandas"
+
+
+FORMAL_BULLETS = """Accountant II
+Job Summary
+Under general supervision, the incumbent performs professional accounting work. The
+position supports internal and external audits.
+Essential Functions
+- Analyzes and reconciles general ledger accounts on a monthly basis.
+- Prepares journal entries, accruals and adjusting entries.
+- Compiles monthly and annual financial statements.
+"""
+
+FORMAL_PLAIN_LINES = """Teacher
+Teach students in public schools in basic academic and social skills.
+Tasks
+Establish and enforce rules for behavior among students
+Adapt teaching methods and materials to meet students' varying needs
+Prepare materials and classrooms for class activities
+Observe and evaluate students' performance and behavior
+"""
+
+FORMAL_NUMBERED = """CLASS SPECIFICATION: Civil Engineer
+Definition
+Under general supervision, performs professional civil engineering work.
+Examples of Duties
+1) Prepares designs, drawings and cost estimates for civil works.
+2) Conducts site surveys and soil investigations.
+3. Supervises contractors to ensure work follows the
+   drawings and specifications.
+"""
+
+
+def test_formal_duty_lists_split_into_requirements() -> None:
+    # A formal profile: the duty list, one item per duty, without the summary paragraph.
+    assert texts(FORMAL_BULLETS) == [
+        "Analyzes and reconciles general ledger accounts on a monthly basis.",
+        "Prepares journal entries, accruals and adjusting entries.",
+        "Compiles monthly and annual financial statements."]
+    # Duties without markers, one per line, are still one requirement each.
+    assert texts(FORMAL_PLAIN_LINES) == [
+        "Establish and enforce rules for behavior among students",
+        "Adapt teaching methods and materials to meet students' varying needs",
+        "Prepare materials and classrooms for class activities",
+        "Observe and evaluate students' performance and behavior"]
+    assert texts(FORMAL_NUMBERED) == [
+        "Prepares designs, drawings and cost estimates for civil works.",
+        "Conducts site surveys and soil investigations.",
+        "Supervises contractors to ensure work follows the drawings and specifications."]
+    assert {r.section for r in extract_requirements(FORMAL_BULLETS)} == {"Essential Functions"}
+
+
+def test_a_responsibilities_block_counts_when_there_are_no_requirements() -> None:
+    post = ("Barista\nResponsibilities: prepare espresso drinks; keep the bar clean.\n"
+            "Open and close the store on weekends.")
+    assert texts(post) == ["prepare espresso drinks; keep the bar clean.",
+                           "Open and close the store on weekends."]
+
+
+@pytest.mark.parametrize(("heading", "kind"), [
+    ("Essential Functions", DUTIES), ("Key Accountabilities", DUTIES), ("Tasks", DUTIES),
+    ("Examples of Duties", DUTIES), ("Position Purpose", "summary"), ("Definition", "summary"),
+    ("Responsibilities and requirements", REQUIRED), ("Your profile", REQUIRED),
+    ("Role Profile", "summary"),
+])
+def test_formal_section_kinds(heading: str, kind: str) -> None:
+    assert section_kind(heading) == kind
+
+
+def test_must_haves_come_from_the_wording() -> None:
+    post = ("Nurse\n\nMinimum qualifications\n- Active RN license\n\nRequirements\n"
+            "- ICU experience\n- You must work nights\n\nPreferred\n- CCRN, must be current")
+    assert [(r.text, r.must, r.preferred) for r in extract_requirements(post)] == [
+        ("Active RN license", True, False), ("ICU experience", False, False),
+        ("You must work nights", True, False), ("CCRN, must be current", False, True)]

@@ -82,8 +82,11 @@ def test_matched_missing_fit_and_no_evidence(comparison) -> None:
     sam, nurse, accountant = comparison.candidates
     assert [r.text for r in sam.matched] == [r.text for r in comparison.requirements[:2]]
     assert [r.text for r in sam.missing] == ["CCRN certification"]
-    assert sam.fit == pytest.approx(2 / 2.5)  # nice-to-have weighs half
-    assert accountant.matched == [] and accountant.fit == 0.0
+    # Issue 11: the share of requirements met is the coverage; fit is the ranking's
+    # 0-100 fit (the same number as matches.csv).
+    assert sam.coverage == pytest.approx(2 / 2.5)  # nice-to-have weighs half
+    assert accountant.matched == [] and accountant.coverage == 0.0
+    assert sam.fit > accountant.fit and sam.summary == "meets 2 of 3 requirements"
     assert comparison.by_fit()[0].name == "sam_long"
     assert sam.top_evidence is not None and sam.top_evidence_text.startswith("Experience")
     assert accountant.top_evidence is None and accountant.top_evidence_text == ""
@@ -105,14 +108,16 @@ def test_an_acronym_requirement_needs_a_passage_that_names_it(base_encoder) -> N
 
 def test_long_format_table(comparison) -> None:
     frame = comparison.to_frame()
-    assert list(frame.columns) == ["requirement", "kind", "candidate", "score", "status",
-                                   "evidence", "fit"]
+    # The seven columns scripts rely on come first; issue 11 added the rest.
+    assert list(frame.columns)[:7] == ["requirement", "kind", "candidate", "score", "status",
+                                       "evidence", "fit"]
+    assert list(frame.columns)[7:] == ["mark", "coverage", "requirements", "note"]
     assert len(frame) == 3 * 3
     assert set(frame["status"]) == {"evidence", "no evidence"}
     assert (frame.loc[frame["status"] == "no evidence", "evidence"] == "").all()
     assert set(frame["kind"]) == {"required", "preferred"}
-    assert comparison.to_csv().splitlines()[0] == (
-        "requirement,kind,candidate,score,status,evidence,fit")
+    assert comparison.to_csv().splitlines()[0].startswith(
+        "requirement,kind,candidate,score,status,evidence,fit,")
 
 
 def test_sample_data_engineer_job_ranks_the_data_engineers_first(base_encoder) -> None:
@@ -120,7 +125,7 @@ def test_sample_data_engineer_job_ranks_the_data_engineers_first(base_encoder) -
     jobs, _ = read_files([SAMPLE_JOBS / "senior_data_engineer.md"])
     picked = [r for r in resumes if r.name.startswith(("alice", "omar", "grace"))]
     found = compare_candidates(jobs[0], picked, PassageIndex(base_encoder))
-    fits = {c.name.split("_")[0]: c.fit for c in found.candidates}
+    fits = {c.name.split("_")[0]: c.coverage for c in found.candidates}
     assert fits["grace"] == 0.0
     assert min(fits["alice"], fits["omar"]) > 0.7
     airflow = found.candidate("alice_nguyen_data_engineer").evidence[3]
@@ -132,7 +137,7 @@ def test_a_job_without_requirements_says_so() -> None:
     found = compare_candidates(Document("empty", "Benefits\n- Free lunch"), [NURSE],
                                PassageIndex(WordEncoder()))
     assert found.requirements == [] and found.notes
-    assert found.candidates[0].evidence == [] and found.candidates[0].fit == 0.0
+    assert found.candidates[0].evidence == [] and found.candidates[0].coverage == 0.0
 
 
 def test_passages_are_embedded_once_and_cached_in_the_store(store) -> None:

@@ -77,7 +77,10 @@ def test_evaluate_reports_correlation_and_mse_of_cosine_vs_label() -> None:
     assert result.pearson == pytest.approx(np.corrcoef([0.9, 0.6, 0.1], cosines)[0, 1])
     assert result.mse == pytest.approx(np.mean((np.array(cosines) - [0.9, 0.6, 0.1]) ** 2))
     assert result.n == 3 and result.labels == [0.9, 0.6, 0.1]
-    assert set(result.summary()) == {"model", "spearman", "pearson", "mse", "n"}
+    # Issue 11 added ranking quality; one candidate per job leaves nothing to rank.
+    assert set(result.summary()) == {"model", "spearman", "pearson", "mse", "n", "ndcg@10",
+                                     "ndcg_jobs"}
+    assert result.ndcg is None and result.ndcg_jobs == 0
 
 
 def test_correlations_are_none_when_undefined() -> None:
@@ -118,3 +121,30 @@ def test_a_real_fine_tune_writes_a_loadable_registered_version(store, settings) 
     assert [r.step for r in reports if r.message == "training"][-1] == 3
     assert any(r.loss is not None for r in reports)
     assert result.run_metrics()["new"]["scores"]
+
+
+def test_ranking_ndcg_ranks_each_jobs_candidates_like_the_match_page(base_encoder) -> None:
+    from resumatch.train.training import ranking_ndcg
+
+    job = "ICU nurse: ventilated patients, vasoactive drips, CCRN."
+    pairs = [Pair("ICU nurse for six years; ventilated patients and titrated drips.", job, 0.9),
+             Pair("Medical-surgical nurse; wound care and patient education.", job, 0.5),
+             Pair("Sous chef; plated banquets and ordered produce for the kitchen.", job, 0.1),
+             Pair("Accountant closing the books every month.", "Staff accountant", 0.8)]
+    ndcg, jobs = ranking_ndcg(base_encoder, pairs)
+    assert jobs == 1 and ndcg == pytest.approx(1.0)
+    swapped = [Pair(p.resume, p.job, 1.0 - p.label) for p in pairs[:3]]
+    worse, _ = ranking_ndcg(base_encoder, swapped)
+    assert worse < 0.9
+
+
+def test_promotion_warns_when_ranking_gets_worse_even_if_spearman_improves() -> None:
+    from resumatch.train.training import PromotionCheck
+
+    check = PromotionCheck("v2", "base", 0.82, 0.70, "the 14 held-out pairs of v2",
+                           candidate_ndcg=0.61, active_ndcg=0.74)
+    assert check.lower and check.ranking_lower and not check.spearman_lower
+    assert "ranks held-out jobs' candidates worse" in check.warning()
+    assert "although its Spearman is higher" in check.warning()
+    better = PromotionCheck("v2", "base", 0.82, 0.70, "x", 0.80, 0.74)
+    assert not better.lower
