@@ -143,18 +143,17 @@ def rankings(scores: np.ndarray, resume_names: Sequence[str], job_names: Sequenc
     job_rank = np.empty_like(order_by, dtype=np.int64)
     order_j = np.argsort(-order_by, axis=1, kind="stable")
     job_rank[np.arange(n_r)[:, None], order_j] = np.arange(1, n_j + 1)[None, :]
-    frame = pd.DataFrame({
-        "job": np.repeat(np.asarray(job_names, dtype=object), n_r),
-        "resume": np.tile(np.asarray(resume_names, dtype=object), n_j),
-        "score": scores.T.reshape(-1).astype(float).round(4),
-        "rank": rank.T.reshape(-1),
-        "job_rank": job_rank.T.reshape(-1),
-        **{name: np.asarray(values).T.reshape(-1) for name, values in extra.items()},
+    # Rows already in output order (job by job, best resume first): gather, don't sort.
+    resume_index = order.T.reshape(-1)
+    job_index = np.repeat(np.arange(n_j), n_r)
+    return pd.DataFrame({
+        "job": np.asarray(job_names, dtype=object)[job_index],
+        "resume": np.asarray(resume_names, dtype=object)[resume_index],
+        "score": scores[resume_index, job_index].astype(float).round(4),
+        "rank": rank[resume_index, job_index],
+        "job_rank": job_rank[resume_index, job_index],
+        **{name: np.asarray(values)[resume_index, job_index] for name, values in extra.items()},
     })
-    job_order = {name: i for i, name in enumerate(job_names)}
-    frame["_j"] = frame["job"].map(job_order)
-    frame = frame.sort_values(["_j", "rank"], kind="stable").drop(columns="_j")
-    return frame.reset_index(drop=True)
 
 
 def candidates_for_job(table: pd.DataFrame, job: str) -> pd.DataFrame:
