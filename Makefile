@@ -47,7 +47,10 @@ system-deps:
 test-system-deps:
 	$(call apt_install,$(TEST_DEB))
 
+# `prepare` exports and checks the faster encoder once per model version (minutes the
+# first time, instant after); if it fails the app still starts, on torch.
 run: install system-deps
+	$(PY) -m resumatch prepare || echo "resumatch prepare failed: the app serves with torch"
 	$(PY) -m streamlit run app.py --server.port $(PORT) \
 	  --server.maxUploadSize $${RESUMATCH_MAX_UPLOAD_MB:-20}
 

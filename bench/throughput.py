@@ -20,11 +20,21 @@
    same encoder already loaded, fresh stores, taken in turn: ``first_rank_vs_before``.
 5. Scale: a 10,000 x 100 score matrix plus rankings from cached (random unit) chunk
    vectors, 3 windows per resume and 2 per job.
+6. What users see (issue 14, ``resumatch.rank.acceptance``), every backend against torch
+   fp32 on a dev subset of the quality harness (``bench/quality.py``): the small shared
+   set's dev split (101 resumes) and ``--harness-per-category`` LiveCareer dev resumes per
+   category (4: 96 resumes), each with the three query styles (names, short postings,
+   formal profiles), ranked by the product (``score_pool``). ``ndcg_delta``: the largest
+   nDCG@10 change over the six (set, style) tasks; ``fit_mae``: mean absolute change of
+   the 0-100 fit over every (resume, query) pair; ``evidence_agreement``: share of
+   requirement cells with the same met/not-met verdict. Thresholds: 0.005, 2 points, 98%.
+7. Cold start: ``cold_first_rank_s`` from ``bench/cold_start.py``
+   (``measure_cold_first_rank(quick=True)``), null if that module is missing.
 
 Run: ``python bench/throughput.py`` (first run exports the four models into ``--data-dir``,
-a few minutes; about 10-15 minutes in all on 2 cores), or ``--quick`` for torch and the
-auto backend on a small set (under a minute once the exports exist). The last stdout line
-is one JSON object.
+a few minutes; about 10-15 minutes in all on 2 cores), or ``--quick`` for every backend on
+a small set (a few minutes once the exports exist, most of it the quality harness). The
+last stdout line is one JSON object.
 """
 
 from __future__ import annotations
@@ -57,6 +67,17 @@ from resumatch.embed.embedding import (  # noqa: E402
 from resumatch.embed.registry import ModelRegistry  # noqa: E402
 from resumatch.ingest.documents import Document  # noqa: E402
 from resumatch.pipeline import match  # noqa: E402
+from resumatch.rank import acceptance  # noqa: E402
+from resumatch.rank.evaluation import (  # noqa: E402
+    QUERY_FILES,
+    STYLES,
+    RetrievalTask,
+    category_queries,
+    dataset_path,
+    load_queries,
+    load_resumes,
+    sample_per_category,
+)
 from resumatch.rank.matching import rankings, score_matrix  # noqa: E402
 from resumatch.store import Store  # noqa: E402
 
@@ -147,7 +168,8 @@ def rerank_seconds(version, data_dir: Path, resumes, jobs) -> tuple[float, float
         store = Store(Path(scratch) / "state.sqlite3")
         bench_store = Store(data_dir / "resumatch.sqlite3")  # where auto's decision lives
         started = time.perf_counter()
-        encoder = backends.serving_encoder(version, backends.AUTO, data_dir, bench_store)
+        encoder = backends.serving_encoder(version, backends.AUTO, data_dir, bench_store,
+                                           judge=acceptance.ProductJudge())
         first = match(resumes, jobs, Embedder(encoder, store, DEFAULT_CHUNKING))
         first_s = time.perf_counter() - started
 
@@ -249,6 +271,67 @@ def batch_sweep(version, backend: str, data_dir: Path, docs: list[Document]) -> 
         print(f"  batch {size:>3}: {len(texts) / best:6.1f} chunks/s")
 
 
+def harness_tasks(encoder, per_category: int) -> dict[str, RetrievalTask]:  # noqa: ANN001
+    """The dev subset of the quality harness, one task per (set, query style), embedding
+    with ``encoder`` through an in-memory cache shared by the styles of a set."""
+    store = Store(Path(tempfile.mkdtemp(prefix="harness-")) / "cache.sqlite3")
+    out = {}
+    for dataset in ("categories", "livecareer"):
+        resumes = load_resumes(dataset_path(DATA, dataset), "dev")
+        if dataset == "livecareer":
+            resumes = sample_per_category(resumes, per_category)
+        categories = [r.category for r in resumes]
+        for style in STYLES:
+            queries = (category_queries(categories) if style == "names" else
+                       load_queries(ROOT / "bench" / QUERY_FILES[(dataset, style)], categories))
+            out[f"{dataset}/{style}"] = RetrievalTask(
+                resumes, queries, lambda _id, chunking: Embedder(encoder, store, chunking))
+    return out
+
+
+def user_figures(encoders: dict, per_category: int) -> dict[str, dict]:
+    """nDCG@10 per task, and against torch fp32: ndcg_delta (worst task), fit_mae and
+    evidence_agreement over all tasks, for every backend (see section 6)."""
+    pools, ndcg = {}, {}
+    for name, encoder in encoders.items():
+        if name == TORCH_BEFORE:
+            continue
+        started = time.perf_counter()
+        tasks = harness_tasks(encoder, per_category)
+        pools[name] = {t: task.product_scores(name) for t, task in tasks.items()}
+        ndcg[name] = {t: task.evaluate(pools[name][t].ranking).ndcg
+                      for t, task in tasks.items()}
+        print(f"  harness {name}: {time.perf_counter() - started:.0f}s, nDCG@10 "
+              + ", ".join(f"{t} {v:.4f}" for t, v in ndcg[name].items()), flush=True)
+    reference = pools[backends.TORCH]
+    out = {}
+    for name in pools:
+        fits = np.concatenate([np.abs(reference[t].fit - pools[name][t].fit).ravel()
+                               for t in reference])
+        cells = [(a == b).ravel() for t in reference
+                 for a, b in zip(reference[t].met(), pools[name][t].met(), strict=True)]
+        verdict = acceptance.Acceptance(
+            fit_mae=float(fits.mean()),
+            evidence_agreement=float(np.concatenate(cells).mean()) if cells else 1.0,
+            ndcg_delta=acceptance.ndcg_delta(ndcg[backends.TORCH], ndcg[name]))
+        out[name] = {"ndcg_delta": verdict.ndcg_delta, "fit_mae": verdict.fit_mae,
+                     "evidence_agreement": verdict.evidence_agreement,
+                     "passes": verdict.passed, "ndcg": ndcg[name]}
+    return out
+
+
+def cold_first_rank() -> tuple[float | None, str]:
+    """``bench/cold_start.py``'s measure (seconds), or None and why."""
+    try:
+        from bench.cold_start import measure_cold_first_rank
+    except ImportError as err:
+        return None, f"bench/cold_start.py unavailable ({err})"
+    try:
+        return round(float(measure_cold_first_rank(quick=True)), 2), "measured"
+    except Exception as err:  # noqa: BLE001  (reported, the rest of the bench stands)
+        return None, f"cold start measure failed: {err}"
+
+
 def openvino_precision() -> str:
     try:
         import openvino
@@ -284,6 +367,12 @@ def main() -> int:
     parser.add_argument("--recheck", action="store_true", help="run auto's check again")
     parser.add_argument("--batch-sweep", action="store_true",
                         help="also time batch sizes 8-128 for each backend")
+    parser.add_argument("--harness-per-category", type=int, default=4,
+                        help="LiveCareer dev resumes per category in the quality subset")
+    parser.add_argument("--no-harness", action="store_true",
+                        help="skip the quality harness (nDCG, fit, evidence)")
+    parser.add_argument("--only-auto", action="store_true",
+                        help="time only torch and the auto backend")
     args = parser.parse_args()
     if not (DATA / "livecareer_dev.csv").exists():
         print(f"no shared data at {DATA}", file=sys.stderr)
@@ -308,7 +397,8 @@ def main() -> int:
     started = time.perf_counter()
     if args.recheck:
         store.set_setting(backends.CHECK_KEY_PREFIX + version.id, "")
-    auto = backends.serving_encoder(version, backends.AUTO, data_dir, store)
+    auto = backends.serving_encoder(version, backends.AUTO, data_dir, store,
+                                    judge=acceptance.ProductJudge())
     status = auto.prepare(lambda done, of, note: print(f"  auto: {note}", flush=True))
     auto_backend = status.serving or backends.TORCH
     print(f"auto serves {auto_backend} (decided in {time.perf_counter() - started:.1f}s"
@@ -319,7 +409,7 @@ def main() -> int:
     if status.fallback:
         print(f"  fallback: {status.fallback}")
     names = ([backends.TORCH] + ([auto_backend] if auto_backend != backends.TORCH else [])
-             if args.quick else list(dict.fromkeys([backends.TORCH, *args.backends])))
+             if args.only_auto else list(dict.fromkeys([backends.TORCH, *args.backends])))
 
     # 1. load every backend (exporting where needed)
     encoders = {}
@@ -374,6 +464,13 @@ def main() -> int:
                      "vs_torch_total": seconds[backends.TORCH].sum() / total,
                      **agreement(embedded[backends.TORCH], embedded[name])})
     table = pd.DataFrame(rows).set_index("backend")
+    figures: dict[str, dict] = {}
+    if not args.no_harness:
+        print(f"\nquality harness (dev subset: categories dev + {args.harness_per_category} "
+              "LiveCareer dev per category, 3 query styles each), every backend:", flush=True)
+        figures = user_figures(encoders, args.harness_per_category)
+        for column in ("ndcg_delta", "fit_mae", "evidence_agreement", "passes"):
+            table[column] = [figures.get(name, {}).get(column) for name in table.index]
     print(f"\nbackends: {len(resumes)} resumes ({n_chunks} chunks) timed in {len(slices)} "
           f"interleaved slices, best of {args.repeats} each; agreement with torch fp32 on "
           f"{len(resumes)} x {len(jobs)}")
@@ -402,7 +499,16 @@ def main() -> int:
         for name in encoders:
             batch_sweep(version, name, data_dir, resumes[:10])
 
+    cold_s, cold_note = cold_first_rank()
+    print("cold first ranking (bench/cold_start.py): "
+          + (f"{cold_s:.2f}s" if cold_s is not None else f"not measured: {cold_note}"))
+
     auto_row = table.loc[auto_backend] if auto_backend in table.index else None
+    served = figures.get(auto_backend, {})
+
+    def of_served(key: str, digits: int) -> float | None:
+        value = served.get(key)
+        return None if value is None else round(float(value), digits)
 
     def of_auto(column: str, digits: int) -> float | None:
         return None if auto_row is None else round(float(auto_row[column]), digits)
@@ -423,6 +529,12 @@ def main() -> int:
         "first_rank_vs_before": round(now_s / before_s, 3),
         "matrix_10k_100_s": round(matrix["total_s"], 3),
         "score_pool_10k_s": round(search_s, 3),
+        "ndcg_delta": of_served("ndcg_delta", 4),
+        "fit_mae": of_served("fit_mae", 3),
+        "evidence_agreement": of_served("evidence_agreement", 4),
+        "passes_issue14": served.get("passes"),
+        "cold_first_rank_s": cold_s,
+        **({} if cold_s is not None else {"cold_first_rank_note": cold_note}),
         "pool": f"{len(resumes)}x{len(jobs)}", "quick": args.quick,
     }
     print(json.dumps(summary))

@@ -61,7 +61,7 @@ class Settings:
 
     data_dir: Path = field(default_factory=lambda: Path("data"))
     admin_password: str | None = None
-    backend: str = "torch"
+    backend: str = "auto"
     max_upload_mb: int = 20
     max_files: int = 1000
     database_url: str | None = None
@@ -96,7 +96,7 @@ class Settings:
     @classmethod
     def from_env(cls) -> Settings:
         """Build settings from `RESUMATCH_*` environment variables."""
-        backend = os.environ.get("RESUMATCH_BACKEND", "torch").strip() or "torch"
+        backend = os.environ.get("RESUMATCH_BACKEND", "auto").strip() or "auto"
         if backend not in BACKENDS:
             raise ValueError(f"RESUMATCH_BACKEND must be one of {', '.join(BACKENDS)}")
         data_dir = Path(os.environ.get("RESUMATCH_DATA_DIR", "data")).expanduser()

@@ -3,8 +3,13 @@ through the cache, score, rank."""
 
 from __future__ import annotations
 
+import dataclasses
+import os
+import subprocess
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -28,6 +33,9 @@ from resumatch.rank.matching import matrix_frame, rankings
 from resumatch.rank.scoring import PoolScores, score_pool
 from resumatch.store import Store, open_store  # open_store: SQLite file or PostgreSQL URL
 
+if TYPE_CHECKING:
+    from resumatch.embed.backends import BackendStatus
+
 EXPLAIN_TOP = 3  # the CSV explains the best resumes of each job; the rest stay blank
 EXPLANATION_COLUMNS = ["summary", "matched_terms", "missing_terms", "top_resume_passage",
                        "top_job_passage", "drivers"]
@@ -41,16 +49,68 @@ def open_registry(settings: Settings, store: Store | None = None) -> ModelRegist
     return ModelRegistry(store or open_store(settings), settings.models_dir)
 
 
-def load_encoder(version: ModelVersion, settings: Settings | None = None) -> Encoder:
-    """An encoder for a model version on ``settings.backend`` (torch without settings);
-    exports, checks and the model load all happen on first use (CPU)."""
+def load_encoder(version: ModelVersion, settings: Settings | None = None,
+                 background: str = "process") -> Encoder:
+    """An encoder for a model version on ``settings.backend`` (torch without settings).
+
+    With ``auto`` not yet decided for this version, torch serves while a faster encoder
+    is prepared (export, calibration, the issue-14 check of
+    :class:`resumatch.rank.acceptance.ProductJudge`): ``background="thread"`` in this
+    process (the app: its sidebar shows the progress), ``"process"`` in a detached
+    ``python -m resumatch prepare`` (the CLI: it survives the command), ``"none"`` in the
+    caller's thread on first use. Model loads happen on first use (CPU).
+    """
     if settings is None:
         return LazyEncoder(version.id,
                            lambda: SentenceTransformerEncoder(version.path, version.id))
-    from resumatch.embed.backends import serving_encoder
+    from resumatch.embed.backends import AUTO, serving_encoder, stored_decision
+    from resumatch.rank.acceptance import ProductJudge
 
+    if background not in {"thread", "process", "none"}:
+        raise ValueError(f"background must be thread, process or none, not {background!r}")
+    store = open_store(settings)
+    mode: bool | object = background == "thread"
+    if (background == "process" and settings.backend == AUTO
+            and stored_decision(store, version.id) is None):
+        mode = lambda: start_preparation(version, settings)  # noqa: E731
     # Exports go under the models directory (settings.exports_dir), shared by every server.
-    return serving_encoder(version, settings.backend, settings.models_dir, open_store(settings))
+    return serving_encoder(version, settings.backend, settings.models_dir, store,
+                           judge=ProductJudge(), background=mode)  # type: ignore[arg-type]
+
+
+def prepare_model(version: ModelVersion, settings: Settings,
+                  progress: Progress | None = None) -> BackendStatus:
+    """Prepare ``version`` for ``settings.backend`` now (``python -m resumatch prepare``):
+    for ``auto`` the export, calibration and issue-14 check, once per version (the
+    decision is stored); for a named backend its export. Waits for a preparation already
+    running elsewhere, then reuses its decision. Returns what will serve."""
+    from resumatch.embed.backends import preparation_lock, serving_encoder
+    from resumatch.rank.acceptance import ProductJudge
+
+    with preparation_lock(settings.models_dir, version.id):
+        encoder = serving_encoder(version, settings.backend, settings.models_dir,
+                                  open_store(settings), judge=ProductJudge())
+        return encoder.prepare(progress)
+
+
+def start_preparation(version: ModelVersion, settings: Settings) -> subprocess.Popen | None:
+    """Start ``python -m resumatch prepare --model VERSION`` detached (its own session,
+    so it outlives the command that started it), unless one is already running for this
+    version. Its log goes to ``<data dir>/logs/prepare-<version>.log``.
+
+    Returns the process, or None when nothing was started (already running, or the
+    backend is not ``auto``)."""
+    from resumatch.embed.backends import AUTO, preparation_running
+
+    if settings.backend != AUTO or preparation_running(settings.models_dir, version.id):
+        return None
+    logs = settings.data_dir / "logs"
+    logs.mkdir(parents=True, exist_ok=True)
+    with open(logs / f"prepare-{version.id}.log", "ab") as log:
+        return subprocess.Popen(
+            [sys.executable, "-m", "resumatch", "prepare", "--model", version.id],
+            stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+            start_new_session=True, env=os.environ.copy())
 
 
 @dataclass
@@ -111,6 +171,9 @@ def match(resumes: Sequence[Document], jobs: Sequence[Document], embedder: Embed
     prepare = getattr(embedder.encoder, "prepare", None)
     if callable(prepare):  # a first use exports and checks backends: say so meanwhile
         prepare(None if progress is None else lambda done, of, note: progress(0, total, note))
+    current = getattr(embedder.encoder, "current", None)
+    if callable(current):  # one backend for the whole ranking, even if auto switches now
+        embedder = dataclasses.replace(embedder, encoder=current())
     resume_emb = embedder.embed(list(resumes), scaled(0, len(resumes)), passages=True)
     job_emb = embedder.embed(list(jobs), scaled(len(resumes), len(jobs)))
     index = PassageIndex(embedder.encoder, embedder.store, embedder)

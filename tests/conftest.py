@@ -43,9 +43,14 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 @pytest.fixture
 def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A fresh data directory, also set as RESUMATCH_DATA_DIR for code that reads env.
-    A database URL or models directory from the developer's shell is cleared."""
+    A database URL or models directory from the developer's shell is cleared.
+
+    Tests serve with torch (RESUMATCH_BACKEND=torch) unless they opt into ``auto``, the
+    product's default: auto's first start exports and checks faster encoders in the
+    background (minutes of CPU), which no test should start by accident."""
     path = tmp_path / "data"
     monkeypatch.setenv("RESUMATCH_DATA_DIR", str(path))
+    monkeypatch.setenv("RESUMATCH_BACKEND", "torch")
     monkeypatch.delenv("RESUMATCH_DATABASE_URL", raising=False)
     monkeypatch.delenv("RESUMATCH_MODELS_DIR", raising=False)
     return path
@@ -96,7 +101,7 @@ def database_url(request: pytest.FixtureRequest, backend: str,
 def settings(data_dir: Path, database_url: str | None):
     from resumatch.config import Settings
 
-    return Settings(data_dir=data_dir, database_url=database_url)
+    return Settings(data_dir=data_dir, database_url=database_url, backend="torch")
 
 
 @pytest.fixture

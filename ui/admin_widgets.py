@@ -418,6 +418,7 @@ def _activate(registry: ModelRegistry, version_id: str, details: dict) -> None:
         return
     # Loaded encoders are keyed by version; clear them so nothing stale stays in memory.
     cache.clear_model_cache()
+    cache.encoder(version)  # auto: start preparing the new version's faster encoder now
     registry.store.audit(access.session_label(), "rollback" if rollback else "promote",
                          model_id=version.id,
                          detail={**details, "previous": previous,

@@ -36,7 +36,8 @@ def active_version() -> ModelVersion:
 
 @st.cache_resource(show_spinner="Loading the model…", max_entries=4)
 def _encoder(version_id: str, path: str, backend: str) -> Encoder:
-    return load_encoder(registry().get(version_id), settings())
+    # auto not yet decided: torch serves while a thread prepares the faster encoder.
+    return load_encoder(registry().get(version_id), settings(), background="thread")
 
 
 def encoder(version: ModelVersion | None = None) -> Encoder:

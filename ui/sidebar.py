@@ -17,8 +17,23 @@ def render_model_info() -> None:
         st.markdown("**Active model**")
         created = ("shipped base model" if version.id == "base"
                    else time.strftime("%Y-%m-%d %H:%M", time.localtime(version.created)))
-        st.text(f"{version.id}\n{created}\nbackend: {backend_label(version)}")
+        status = describe(cache.encoder(version))
+        if status is not None and status.preparing:
+            _preparing_line(version, created)  # refreshes itself until auto has decided
+        else:
+            st.text(f"{version.id}\n{created}\nbackend: {backend_label(version)}")
     warn_backend_fallback(version)
+
+
+@st.fragment(run_every=3)
+def _preparing_line(version: ModelVersion, created: str) -> None:
+    """The model line while auto prepares a faster encoder in the background: "torch
+    (preparing a faster encoder… (n%))", refreshed every 3 s; the whole page runs again
+    when the preparation ends, to show the backend in use (or why torch stays)."""
+    status = describe(cache.encoder(version))
+    st.text(f"{version.id}\n{created}\nbackend: {backend_label(version)}")
+    if status is not None and not status.preparing:
+        st.rerun(scope="app")
 
 
 def backend_label(version: ModelVersion | None = None) -> str:

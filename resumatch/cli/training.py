@@ -243,6 +243,11 @@ def run_promote(args: argparse.Namespace) -> int:
     names_warning = sensitivity_warning(version)  # name-swap check (issue 15)
     if names_warning:
         print(f"warning: {names_warning}", file=sys.stderr)
+    from resumatch.pipeline import start_preparation
+
+    if start_preparation(version, Settings.from_env()) is not None:  # issue 14
+        print(f"preparing the faster encoder of {version.id} in the background "
+              "(python -m resumatch prepare); torch serves meanwhile", file=sys.stderr)
     registry.store.audit(SESSION, "rollback" if rollback else "promote", model_id=version.id,
                          detail={"previous": previous,
                                  "candidate_spearman": check.candidate_spearman,

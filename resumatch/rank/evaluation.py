@@ -36,6 +36,7 @@ from sklearn.metrics import ndcg_score, roc_auc_score
 
 from resumatch.embed.embedding import DEFAULT_CHUNKING, Chunking, DocEmbedding, Embedder, pool
 from resumatch.ingest.documents import Document, normalize_text
+from resumatch.rank.acceptance import evidence_agreement, fit_mae
 from resumatch.rank.evidence import PassageIndex
 from resumatch.rank.keywords import keyword_matrix
 from resumatch.rank.matching import DEFAULT_SCORING, Scoring, score_matrix
@@ -446,11 +447,8 @@ def fixed_threshold_met(pool_scores: PoolScores, threshold: float = 0.48,
 def backend_agreement(reference: PoolScores, candidate: PoolScores) -> dict[str, float]:
     """What issue 14 judges a faster backend by, for two scorings of the same pool:
     mean absolute change of the 0-100 fit and the share of requirement cells whose
-    met/not-met verdict agrees (nDCG changes come from :func:`run_methods` per style).
+    met/not-met verdict agrees (:mod:`resumatch.rank.acceptance`; nDCG changes come from
+    :func:`run_methods` per style).
     """
-    fit_change = float(np.mean(np.abs(reference.fit - candidate.fit))) \
-        if reference.fit.size else 0.0
-    cells = [(a == b) for a, b in zip(reference.met(), candidate.met(), strict=True)]
-    agreement = float(np.concatenate([c.ravel() for c in cells]).mean()) \
-        if cells and sum(c.size for c in cells) else 1.0
-    return {"fit_mae": fit_change, "evidence_agreement": agreement}
+    return {"fit_mae": fit_mae(reference, candidate),
+            "evidence_agreement": evidence_agreement(reference, candidate)}

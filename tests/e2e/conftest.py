@@ -35,7 +35,8 @@ class AppServer:
         self.url = f"http://127.0.0.1:{self.port}"
         full_env = {**os.environ, "RESUMATCH_DATA_DIR": str(data_dir),
                     "RESUMATCH_ADMIN_PASSWORD": ADMIN_PASSWORD, "HF_HUB_OFFLINE": "1",
-                    **(env or {})}
+                    # auto (the default) would export in the background: opt in per test
+                    "RESUMATCH_BACKEND": "torch", **(env or {})}
         self.log = open(data_dir.parent / f"streamlit-{self.port}.log", "w")  # noqa: SIM115
         self.process = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),

@@ -34,7 +34,7 @@ def test_defaults_work_without_any_environment(clean_env: pytest.MonkeyPatch) ->
     assert settings.runs_dir == Path("data") / "models" / "runs"
     assert settings.database_url is None
     assert settings.admin_password is None
-    assert settings.backend == "torch"
+    assert settings.backend == "auto"  # issue 14: the faster encoder by default
     assert settings.max_upload_bytes == 20 * 1024 * 1024
     assert settings.max_files == 1000
 
@@ -67,7 +67,7 @@ def test_empty_values_fall_back_to_defaults(clean_env: pytest.MonkeyPatch) -> No
     clean_env.setenv("RESUMATCH_MAX_UPLOAD_MB", "")
     settings = Settings.from_env()
     assert settings.admin_password is None
-    assert settings.backend == "torch"
+    assert settings.backend == "auto"  # issue 14: the faster encoder by default
     assert settings.max_upload_mb == 20
 
 

@@ -204,3 +204,124 @@ def test_onnx_and_torch_rank_the_samples_alike(exported, base_encoder,
     cosines = [float(a.vector @ b.vector)
                for a, b in zip(int8_result.resumes, torch_result.resumes, strict=True)]
     assert min(cosines) > 0.98
+
+
+# -- issue 14: judged by what users see, prepared in the background -------------------------
+
+class Verdict:
+    def __init__(self, passed: bool) -> None:
+        self.passed, self.fit_mae, self.evidence_agreement = passed, 0.5, 0.99
+
+
+def test_with_a_judge_int8_level_cosine_passes_on_fit_and_evidence(
+        base_version, data_dir, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The judge decides; cosine is only a sanity bar (0.98), top-k identity no bar."""
+    encoder = WordEncoder(model_id="base")
+    candidates, queries = backends.check_set()
+    reference = backends.embed_check_set(encoder, candidates, queries)
+    timing = ["some text"]
+    monkeypatch.setattr(backends, "chunks_per_second", lambda *a: 10.0)
+    judged = backends.compare_to_reference("onnx-int8", encoder, reference, candidates,
+                                           queries, timing, lambda ref, new: Verdict(True),
+                                           encoder)
+    assert judged.passed and judged.fit_mae == 0.5 and judged.evidence_agreement == 0.99
+    rejected = backends.compare_to_reference("onnx-int8", encoder, reference, candidates,
+                                             queries, timing, lambda ref, new: Verdict(False),
+                                             encoder)
+    assert not rejected.passed
+    assert "fit MAE 0.50" in rejected.summary()
+
+
+def test_a_decision_made_under_the_old_criteria_is_checked_again(base_version, data_dir,
+                                                                 store) -> None:
+    old = BackendDecision("base", "openvino", [], backends.cpu_label(), 0.0)
+    raw = json.loads(old.to_json())
+    del raw["criteria"]  # as stored before issue 14
+    store.set_setting(backends.CHECK_KEY_PREFIX + "base", json.dumps(raw))
+    assert backends.stored_decision(store, "base") is None
+    backends.save_decision(store, old)
+    assert backends.stored_decision(store, "base").chosen == "openvino"
+
+
+def fake_checks(monkeypatch: pytest.MonkeyPatch, calls: list[str], chosen: str = "onnx",
+                fail: str | None = None) -> None:
+    def check(version, data_dir, candidates=backends.AUTO_CANDIDATES, progress=None,
+              judge=None):  # noqa: ANN001, ANN202
+        calls.append(version.id)
+        if progress:
+            progress(1, 2, "exporting")
+        if fail:
+            raise backends.BackendError(fail)
+        decision = BackendDecision(version.id, chosen, [BackendCheck(chosen, True)],
+                                   backends.cpu_label(), 1.0)
+        return decision, {chosen: WordEncoder(model_id=f"{version.id}:{chosen}")}
+
+    monkeypatch.setattr(backends, "check_backends", check)
+
+
+def test_auto_prepares_in_the_background_while_torch_serves(
+        base_version, data_dir, store, monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+
+    gate = threading.Event()
+    calls: list[str] = []
+    fake_checks(monkeypatch, calls)
+    real_check = backends.check_backends
+
+    def slow_check(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        gate.wait(30)
+        return real_check(*args, **kwargs)
+
+    monkeypatch.setattr(backends, "check_backends", slow_check)
+    monkeypatch.setattr(backends, "load_backend",
+                        lambda version, backend, data_dir, progress=None:
+                        WordEncoder(model_id=f"{version.id}:{backend}"))
+    encoder = ServingEncoder(base_version, AUTO, data_dir, store, background=True)
+
+    # Meanwhile torch serves, under torch's cache key, and says so.
+    assert encoder.status.preparing
+    assert encoder.model_id == "base"
+    assert encoder.status.label().startswith("torch (preparing a faster encoder… (")
+    pinned = encoder.current()
+    assert pinned.model_id == "base"
+    assert encoder.prepare() is encoder.status  # returns at once, does not wait
+
+    gate.set()
+    status = encoder.wait(30)
+    assert not status.preparing and status.serving == "onnx"
+    assert status.label() == "onnx (auto)" and status.percent == 100
+    assert encoder.model_id == "base@onnx"
+    assert encoder.loaded.model_id == "base:onnx"  # the checked model, not a reload
+    assert pinned.model_id == "base"  # a ranking in flight keeps its backend
+    # Stored once per version: a new process neither checks nor prepares again.
+    assert calls == ["base"]
+    again = ServingEncoder(base_version, AUTO, data_dir, store, background=True)
+    assert not again.status.preparing and again.model_id == "base@onnx"
+    assert calls == ["base"]
+
+
+def test_a_failed_background_preparation_falls_back_to_torch_with_the_reason(
+        base_version, data_dir, store, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[str] = []
+    fake_checks(monkeypatch, calls, fail="the OpenVINO export crashed")
+    encoder = ServingEncoder(base_version, AUTO, data_dir, store, background=True)
+    status = encoder.wait(30)
+    assert not status.preparing and status.serving == "torch"
+    assert "the OpenVINO export crashed" in status.fallback
+    assert encoder.model_id == "base"
+    assert backends.stored_decision(store, "base") is None  # tried again on next start
+
+
+def test_a_cli_start_hands_the_preparation_to_another_process(
+        base_version, settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    import dataclasses
+
+    import resumatch.pipeline as pipeline
+
+    started: list[str] = []
+    monkeypatch.setattr(pipeline, "start_preparation",
+                        lambda version, settings: started.append(version.id))
+    encoder = load_encoder(base_version, dataclasses.replace(settings, backend=AUTO))
+    assert started == ["base"]
+    assert encoder.status.preparing and encoder.model_id == "base"
+    assert encoder._thread is None  # nothing runs in this process
