@@ -5,13 +5,17 @@
 2. ``cold_first_rank_s``: the app's first ranking of 50 resumes x 5 jobs as a user sees it.
    Each run starts a fresh ``streamlit run app.py`` on a free port with a fresh
    ``RESUMATCH_DATA_DIR`` (a temporary directory: empty store, empty embedding cache), the
-   model already prepared (whatever backend the settings give; ``python -m resumatch
-   prepare`` runs first, untimed, when that command exists, with a models directory kept
-   between runs), opens the page in headless Debian Chromium (Playwright), uploads the
-   same files through the two uploaders and clicks "Rank candidates". Timed from the
+   model already prepared (whatever backend the settings give: ``python -m resumatch
+   prepare`` runs first, untimed, when that command exists, else the encoder's own
+   ``prepare()``; exports stay in a models directory kept between runs), opens the page
+   in headless Debian Chromium (Playwright), uploads the same files through the two
+   uploaders and clicks "Rank candidates". Timed from the
    click to the ranked table's first row being visible. Also printed: server start (to
    a healthy ``/_stcore/health``), page load, upload, and the click to the end of that
-   script run (``rank_idle_s``: the table plus everything below it).
+   script run (``rank_idle_s``: the table plus everything below it), and the server
+   process's CPU seconds before the click (``before_click_cpu_s``: start, page, uploads,
+   warm-up) and from the click to the table (``rank_cpu_s``): on a shared machine the
+   wall times follow the load, the CPU seconds much less.
 
 Inputs, the same every run: the first 50 LiveCareer dev resumes by id from
 ``../shared/data/livecareer_dev.csv`` (the ``tests/paths.py`` SHARED_DATA convention),
@@ -61,6 +65,14 @@ class ColdRun:
     upload_s: float
     cold_first_rank_s: float
     rank_idle_s: float
+    before_click_cpu_s: float
+    rank_cpu_s: float
+
+
+def process_cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of a process so far, all its threads (Linux ``/proc``)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def help_seconds(runs: int = 5) -> float:
@@ -116,13 +128,29 @@ def _has_command(name: str) -> bool:
     return re.search(rf"^\s+{re.escape(name)}\b", out, re.MULTILINE) is not None
 
 
+# Without a ``prepare`` command: the same first-use steps through the pipeline (the
+# backend's export and check, kept in the models directory and the fresh store).
+_PREPARE = """
+from resumatch.config import Settings
+from resumatch.pipeline import load_encoder, open_registry, open_store
+settings = Settings.from_env()
+registry = open_registry(settings, open_store(settings))
+encoder = load_encoder(registry.active(), settings)
+if hasattr(encoder, "prepare"):
+    encoder.prepare()
+"""
+
+
 def prepare_model(env: dict[str, str]) -> str:
-    """Prepare the served model ahead of time when the CLI can (untimed); says what ran."""
-    if not _has_command("prepare"):
-        return "no prepare command (torch needs none)"
-    subprocess.run([sys.executable, "-m", "resumatch", "prepare"], cwd=ROOT, env=env,
-                   check=True, stdout=subprocess.DEVNULL)
-    return "python -m resumatch prepare"
+    """Prepare the served model ahead of time (untimed); says how."""
+    if _has_command("prepare"):
+        command = [sys.executable, "-m", "resumatch", "prepare"]
+        how = "python -m resumatch prepare"
+    else:
+        command = [sys.executable, "-c", _PREPARE]
+        how = "load_encoder(...).prepare()"
+    subprocess.run(command, cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
+    return how
 
 
 def cold_run(resumes: list[Path], jobs: list[Path], workdir: Path, models_dir: Path,
@@ -158,6 +186,8 @@ def cold_run(resumes: list[Path], jobs: list[Path], workdir: Path, models_dir: P
             wait_for_app(page)
         upload = time.perf_counter() - start
 
+        pid = server.process.pid
+        before_click_cpu = process_cpu_seconds(pid)
         start = time.perf_counter()
         rank.click()
         expect(page.get_by_text(f"Results — {len(resumes)} resumes × {len(jobs)} jobs")
@@ -165,6 +195,7 @@ def cold_run(resumes: list[Path], jobs: list[Path], workdir: Path, models_dir: P
         first_cell = page.locator(".st-key-job_table [role='gridcell']").first
         expect(first_cell).to_have_text("1", timeout=RANK_TIMEOUT_MS)
         first_rank = time.perf_counter() - start
+        rank_cpu = process_cpu_seconds(pid) - before_click_cpu
         wait_for_app(page, RANK_TIMEOUT_MS)
         idle = time.perf_counter() - start
         if page.get_by_text("could not be used").count():
@@ -172,12 +203,14 @@ def cold_run(resumes: list[Path], jobs: list[Path], workdir: Path, models_dir: P
     finally:
         browser.close()
         server.stop()
-    return ColdRun(server_start, page_ready, upload, first_rank, idle)
+    return ColdRun(server_start, page_ready, upload, first_rank, idle, before_click_cpu,
+                   rank_cpu)
 
 
 def measure(runs: int = 1, models_dir: Path = DEFAULT_MODELS_DIR,
-            ) -> tuple[list[ColdRun], str]:
-    """``runs`` cold first rankings with the same inputs; also names the resume source."""
+            ) -> tuple[list[ColdRun], str, int, int]:
+    """``runs`` cold first rankings with the same inputs; also the resume source and the
+    numbers of resumes and jobs."""
     from playwright.sync_api import sync_playwright
 
     models_dir.mkdir(parents=True, exist_ok=True)
@@ -189,13 +222,13 @@ def measure(runs: int = 1, models_dir: Path = DEFAULT_MODELS_DIR,
             workdir = Path(tmp) / f"run{i}"
             workdir.mkdir()
             results.append(cold_run(resumes, jobs, workdir, models_dir, playwright))
-    return results, source
+    return results, source, len(resumes), len(jobs)
 
 
 def measure_cold_first_rank(quick: bool = True) -> float:
     """Seconds from the click to the ranked table in a fresh app (median of 1 run quick,
     3 otherwise); see the module docstring for the setup."""
-    results, _ = measure(1 if quick else 3)
+    results, *_ = measure(1 if quick else 3)
     return statistics.median(r.cold_first_rank_s for r in results)
 
 
@@ -207,21 +240,21 @@ def main() -> None:
     args = parser.parse_args()
 
     help_s = help_seconds()
-    results, source = measure(1 if args.quick else 3, args.models_dir)
+    results, source, n_resumes, n_jobs = measure(1 if args.quick else 3, args.models_dir)
     backend = os.environ.get("RESUMATCH_BACKEND", "settings default")
-    print(f"inputs: {source} x {N_JOBS} jobs; backend: {backend}; "
+    print(f"inputs: {source} x {n_jobs} jobs; backend: {backend}; "
           f"python -m resumatch --help: {help_s:.2f} s (median of 5)")
     fields = list(asdict(results[0]))
-    print(f"{'run':>4} " + " ".join(f"{name:>18}" for name in fields))
+    print(f"{'run':>4} " + " ".join(f"{name:>19}" for name in fields))
     for i, run in enumerate(results, 1):
-        print(f"{i:>4} " + " ".join(f"{value:>18.2f}" for value in asdict(run).values()))
+        print(f"{i:>4} " + " ".join(f"{value:>19.2f}" for value in asdict(run).values()))
     summary = {name: round(statistics.median(getattr(r, name) for r in results), 2)
                for name in fields}
     if len(results) > 1:
-        print("   m " + " ".join(f"{value:>18.2f}" for value in summary.values()))
+        print("   m " + " ".join(f"{value:>19.2f}" for value in summary.values()))
     print(json.dumps({"cold_first_rank_s": summary["cold_first_rank_s"],
                       "help_s": round(help_s, 3), **summary, "runs": len(results),
-                      "n_resumes": N_RESUMES, "n_jobs": N_JOBS}))
+                      "n_resumes": n_resumes, "n_jobs": n_jobs}))
 
 
 if __name__ == "__main__":
