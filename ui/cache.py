@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import threading
 
 import streamlit as st
@@ -72,7 +73,10 @@ def _warm_up_thread(version_id: str, backend: str, store_id: str) -> threading.T
 def start_warm_up() -> None:
     """Load the active model and do the ranking's fixed work in a background thread, once
     per process and model version (:func:`resumatch.pipeline.warm_up`): the first ranking
-    then does not wait for the model. Returns at once."""
+    then does not wait for the model. Returns at once. ``RESUMATCH_WARM_UP=0`` turns it
+    off (the in-process page tests do: a model thread there outlives each test)."""
+    if os.environ.get("RESUMATCH_WARM_UP", "1").strip() == "0":
+        return
     _warm_up_thread(active_version().id, settings().backend, store_key(settings()))
 
 
