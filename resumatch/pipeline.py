@@ -113,6 +113,27 @@ def start_preparation(version: ModelVersion, settings: Settings) -> subprocess.P
             start_new_session=True, env=os.environ.copy())
 
 
+def warm_up(encoder: Encoder, store: Store | None = None) -> None:
+    """Do ahead of a first ranking the work that does not depend on its documents, so the
+    app can run it in the background while a recruiter uploads files.
+
+    Loads the model (and with it torch, transformers and sentence-transformers, about
+    10 s of CPU together here) with one forward pass, loads the stopword list, and encodes
+    the shipped reference requirements every resume's baseline is measured against
+    (:meth:`PassageIndex.baselines`) into the store's phrase cache, where the first
+    ranking then finds them. Results are the same as without it: the ranking reads the
+    same vectors from the cache instead of encoding them itself.
+
+    Raises whatever loading the model raises (the caller decides whether to show it).
+    """
+    from resumatch.rank.evidence import reference_requirements
+    from resumatch.rank.keywords import stopwords
+
+    stopwords()
+    encoder.encode(["warm up"])
+    PassageIndex(encoder, store).encode(list(reference_requirements()))
+
+
 @dataclass
 class MatchResult:
     """Everything a page or the CLI shows for one ranking."""

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import logging
+import os
+import threading
+
 import streamlit as st
 
 from resumatch.config import Settings
 from resumatch.embed.embedding import DEFAULT_CHUNKING, Embedder, Encoder
 from resumatch.embed.registry import ModelRegistry, ModelVersion
-from resumatch.pipeline import load_encoder, open_registry, open_store
+from resumatch.pipeline import load_encoder, open_registry, open_store, warm_up
 from resumatch.store import Store, store_key
 
 
@@ -49,6 +53,32 @@ def encoder(version: ModelVersion | None = None) -> Encoder:
 def embedder(version: ModelVersion | None = None) -> Embedder:
     """An embedder over the cached encoder and the store's embedding cache."""
     return Embedder(encoder(version), store(), DEFAULT_CHUNKING)
+
+
+@st.cache_resource(show_spinner=False)
+def _warm_up_thread(version_id: str, backend: str, store_id: str) -> threading.Thread:
+    def run(encoder: Encoder, store: Store) -> None:
+        try:
+            warm_up(encoder, store)
+        except Exception:  # the first ranking loads the model again and shows the error
+            logging.getLogger(__name__).warning("model warm-up failed", exc_info=True)
+
+    # The encoder object is the cached one, so the ranking uses the model loaded here
+    # (a ranking that starts meanwhile waits on the encoder's own lock, never loads twice).
+    thread = threading.Thread(target=run, args=(encoder(), store()), daemon=True,
+                              name="resumatch-warm-up")
+    thread.start()
+    return thread
+
+
+def start_warm_up() -> None:
+    """Load the active model and do the ranking's fixed work in a background thread, once
+    per process and model version (:func:`resumatch.pipeline.warm_up`): the first ranking
+    then does not wait for the model. Returns at once. ``RESUMATCH_WARM_UP=0`` turns it
+    off (the in-process page tests do: a model thread there outlives each test)."""
+    if os.environ.get("RESUMATCH_WARM_UP", "1").strip() == "0":
+        return
+    _warm_up_thread(active_version().id, settings().backend, store_key(settings()))
 
 
 def clear_model_cache() -> None:

@@ -18,7 +18,7 @@ SESSION = "cli"
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    from resumatch.train.training import TrainingParams
+    from resumatch.train.params import TrainingParams
 
     defaults = TrainingParams()
     train = subparsers.add_parser(
@@ -95,7 +95,7 @@ def run_train(args: argparse.Namespace) -> int:
     from resumatch.pipeline import open_registry, open_store
     from resumatch.train.jobs import create_run, get_run, run_training
     from resumatch.train.pairs import save_dataset, unique_dataset_name
-    from resumatch.train.training import TrainingParams
+    from resumatch.train.params import TrainingParams
 
     settings = Settings.from_env()
     checks = (version_check,)  # name-swap figures of the new version and its parent

@@ -17,12 +17,30 @@ from importlib import resources
 
 import numpy as np
 from rank_bm25 import BM25Okapi
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 # Word tokens; ``c++`` and ``c#`` keep their symbols because they are different skills.
 _TOKEN = re.compile(r"[^\W_]+(?:\+\+|#)?")
-STOPWORDS = frozenset(ENGLISH_STOP_WORDS)
 MIN_POOL_FOR_KEYWORDS = 3  # BM25's IDF is meaningless over one or two documents
+
+
+@lru_cache(maxsize=1)
+def stopwords() -> frozenset[str]:
+    """scikit-learn's English stopword list (318 words), loaded on first use: importing
+    scikit-learn costs about 2 s of CPU, which ``--help`` and page loads need not pay."""
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    return frozenset(ENGLISH_STOP_WORDS)
+
+
+def __getattr__(name: str) -> frozenset[str]:
+    """``STOPWORDS``, the stopword set, resolved on first access (PEP 562).
+
+    Raises:
+        AttributeError: any other missing name.
+    """
+    if name == "STOPWORDS":
+        return stopwords()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def tokenize(text: str, drop_stopwords: bool = True) -> list[str]:
@@ -34,7 +52,8 @@ def tokenize(text: str, drop_stopwords: bool = True) -> list[str]:
     """
     tokens = _TOKEN.findall(text.lower())
     if drop_stopwords:
-        return [t for t in tokens if t not in STOPWORDS]
+        stop = stopwords()
+        return [t for t in tokens if t not in stop]
     return tokens
 
 
@@ -233,10 +252,11 @@ def noun_phrases(text: str, max_words: int = 3) -> list[str]:
         ['sql', 'query tuning', 'data modeling']
     """
     phrases: list[str] = []
+    stop = stopwords()
     for piece in _PHRASE_BREAK.split(text):
         run: list[str] = []
         for token in _TOKEN.findall(piece.lower()) + [""]:
-            if token and token not in STOPWORDS and token not in _GENERIC \
+            if token and token not in stop and token not in _GENERIC \
                     and not token.isdigit() and len(token) > 1:
                 run.append(token)
                 continue

@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from resumatch.rank.keywords import STOPWORDS
+from resumatch.rank.keywords import stopwords
 
 TOO_LITTLE = "too little text to judge"
 TOO_LITTLE_FIT_CAP = 25.0  # below any fit a real match gets; 50 = as likely as not
@@ -57,7 +57,8 @@ def judge_text(text: str) -> Sufficiency:
     n, distinct = len(words), len(set(words))
     if n < MIN_WORDS or distinct < MIN_DISTINCT:
         return Sufficiency(False, n, f"{n} word{'s' if n != 1 else ''}")
-    function = sum(w in STOPWORDS for w in words) / n
+    stop = stopwords()
+    function = sum(w in stop for w in words) / n
     if function < 0.03 or (function < 0.08 and distinct / n < 0.35):
         return Sufficiency(False, n, "a bare keyword list")
     return Sufficiency(True, n)

@@ -1,0 +1,1 @@
+"""Benchmarks; a package so that one bench can reuse another's measurement."""
