@@ -146,7 +146,8 @@ def test_compare_three_candidates_star_one_and_find_it_after_a_reload(
         expect(card).to_contain_text(name)
     expect(cards[0]).to_contain_text("evidence · ")
     expect(cards[0]).to_contain_text("names Airflow")
-    expect(cards[0]).to_contain_text("Airflow, Kafka")  # Alice's skills line
+    # Issue 11: the clearest passage is her Airflow bullet, not the bare skills list.
+    expect(cards[0]).to_contain_text("120 Airflow DAGs")
     expect(cards[1]).to_contain_text("Write and schedule Airflow DAGs")
 
     # Star Alice: the sidebar shortlist shows her at once.
