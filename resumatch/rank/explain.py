@@ -19,7 +19,7 @@ import numpy as np
 
 from resumatch.embed.embedding import DocEmbedding, Encoder, Progress
 from resumatch.ingest.documents import text_hash
-from resumatch.ingest.passages import split_passages, strip_marker
+from resumatch.ingest.passages import is_heading_line, split_passages, strip_marker
 from resumatch.rank.keywords import (
     Term,
     contains_term,
@@ -261,7 +261,29 @@ def _passages_in(embedding: DocEmbedding, windows: np.ndarray) -> list[tuple[int
     spans = split_passages(text) or [(0, len(text))]
     chosen = [embedding.spans[i] for i in windows] if embedding.spans else [(0, len(text))]
     inside = [(a, b) for a, b in spans if any(a < end and b > start for start, end in chosen)]
-    return inside or spans
+    return [without_heading(text, a, b) for a, b in inside or spans]
+
+
+def without_heading(text: str, start: int, end: int) -> tuple[int, int]:
+    """The span ``[start, end)`` of ``text`` without its leading heading lines ("SKILLS"),
+    unless the span is nothing but headings: a heading names a section, it is not the
+    passage that matches.
+
+    Example:
+        >>> text = "SKILLS\\nPython, SQL"
+        >>> text[slice(*without_heading(text, 0, len(text)))]
+        'Python, SQL'
+    """
+    while True:
+        newline = text.find("\n", start, end)
+        if newline < 0 or not is_heading_line(text[start:newline]):
+            return start, end
+        rest = newline + 1
+        while rest < end and text[rest].isspace():
+            rest += 1
+        if rest >= end:
+            return start, end
+        start = rest
 
 
 def explain(resume: DocEmbedding, job: DocEmbedding, encoder: Encoder, cosine: float,
