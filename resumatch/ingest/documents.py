@@ -21,6 +21,7 @@ import sys
 import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
 from resumatch.ingest import archive
@@ -78,8 +79,9 @@ class Document:
     hidden_words: int = 0
     ocr: bool = False
 
-    @property
+    @cached_property
     def sha256(self) -> str:
+        """sha256 of ``text`` (computed once per document: pools ask for it often)."""
         return text_hash(self.text)
 
     @property

@@ -50,10 +50,11 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -68,6 +69,8 @@ from resumatch.ingest.documents import Document, text_hash
 from resumatch.ingest.passages import can_be_evidence, split_passages
 from resumatch.rank.keywords import find_skills
 from resumatch.store import Store
+
+T = TypeVar("T")
 
 PHRASE_KEY = "phrase"  # one vector per whole short text (requirements, phrases)
 
@@ -140,6 +143,7 @@ class PassageIndex:
         self._docs: dict[str, PassageSet] = {}
         self._texts: dict[str, np.ndarray] = {}
         self._baselines: dict[str, np.ndarray] = {}
+        self._memo: tuple[Hashable, Any] | None = None
 
     @property
     def model_id(self) -> str:
@@ -161,6 +165,14 @@ class PassageIndex:
             self._docs[sha] = passage_set(embedding.doc.text, embedding.passage_spans or [],
                                           embedding.passage_vectors)
         return self._docs[sha]
+
+    def pool_memo(self, key: Hashable, build: Callable[[], T]) -> T:
+        """``build()`` kept for the last ``key`` seen (one entry): the scoring keeps its
+        stacked passage matrix here, so searching the same talent pool again does not
+        copy every vector. ``key`` must change whenever the pool does."""
+        if self._memo is None or self._memo[0] != key:
+            self._memo = (key, build())
+        return self._memo[1]
 
     def passages(self, docs: Sequence[Document]) -> list[PassageSet]:
         """The :class:`PassageSet` of each document, in order (cache first)."""

@@ -293,7 +293,8 @@ def _passage_features(resumes: Sequence[DocEmbedding], jobs: Sequence[DocEmbeddi
     n, m = len(resumes), len(jobs)
     dim = int(resumes[0].passage_vectors.shape[1]) if len(resumes[0].passage_vectors) \
         else int(jobs[0].chunk_vectors.shape[1])
-    matrix = PassageMatrix.of(sets, dim)
+    matrix = index.pool_memo(("passage-matrix", tuple(e.doc.sha256 for e in resumes), dim),
+                             lambda: PassageMatrix.of(sets, dim))
     titles = index.encode([job_title(j.doc.text) or j.doc.name for j in jobs])
     title = np.zeros((n, m))
     passages = np.zeros((n, m))
