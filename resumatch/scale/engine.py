@@ -1,0 +1,167 @@
+"""Where bulk embedding runs: in this process (``local``) or on Ray (``ray``).
+
+An engine takes documents and yields their cache entries (``resumatch.scale.units``) in
+batches as they are done; the driver (``resumatch.scale.bulk``) writes them to the store.
+Engines never open the store: on a Ray cluster the store may be a SQLite file on the
+driver's disk.
+
+What an engine loads is an :class:`EncoderSpec`: the model version and the backend that
+serves it (``auto``'s choice already made by the driver, exports already written), so a
+Ray worker builds the very encoder an app server ranks with, under the same model id.
+
+Example:
+    >>> spec = encoder_spec(settings, store, registry.active())  # doctest: +SKIP
+    >>> with make_engine("local") as engine:  # doctest: +SKIP
+    ...     for entries in engine.embed(spec, docs):
+    ...         write_units(store, spec.model_id, entries)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from itertools import islice
+from pathlib import Path
+from typing import Any, Protocol
+
+from resumatch.config import Settings
+from resumatch.embed.backends import TORCH, load_backend, model_id_for, serving_encoder
+from resumatch.embed.embedding import Encoder, base_model_path
+from resumatch.embed.registry import BASE_ID, ModelVersion
+from resumatch.ingest.documents import Document
+from resumatch.scale.units import CacheEntry, embed_units
+from resumatch.store import Store
+
+ENGINES = ("local", "ray")
+# Documents per local batch: large enough that the length-sorted encoder batches fill up,
+# small enough that progress moves and a cancel is answered within seconds.
+LOCAL_BATCH_DOCS = 32
+
+
+class EngineError(RuntimeError):
+    """An engine that cannot start (Ray missing, a cluster unreachable); the message says
+    what to do."""
+
+
+@dataclass(frozen=True)
+class EncoderSpec:
+    """Everything a worker needs to load the encoder that serves a model version.
+
+    Picklable and small: it is shipped to every Ray actor. ``backend`` is the backend
+    actually serving (never ``auto``), ``model_id`` the cache key its vectors go under
+    (``resumatch.embed.backends.model_id_for``), ``models_dir`` the root of the backend
+    exports (shared by all servers, so also readable by Ray workers on a shared mount).
+    """
+
+    version_id: str
+    path: str
+    backend: str
+    models_dir: str
+    model_id: str
+
+    def load(self, threads: int | None = None) -> Encoder:
+        """Load the encoder (once per worker). ``threads`` caps torch's intra-op threads
+        to the worker's CPU share (default: every core of the machine).
+
+        Raises:
+            resumatch.embed.backends.BackendError: the export could not be loaded.
+        """
+        # The base model ships in a package: each machine finds its own copy.
+        path = base_model_path() if self.version_id == BASE_ID else Path(self.path)
+        encoder = load_backend(ModelVersion(self.version_id, path, 0.0), self.backend,
+                               Path(self.models_dir))
+        if threads:
+            import torch
+
+            torch.set_num_threads(max(int(threads), 1))
+        return encoder
+
+
+def encoder_spec(settings: Settings, store: Store, version: ModelVersion) -> EncoderSpec:
+    """The spec of the encoder ``settings.backend`` serves ``version`` with.
+
+    Makes the slow first-use steps here, once, on the driver: ``auto``'s backend check and
+    the export of the chosen backend (both reused by every server afterwards). A backend
+    that cannot be used falls back to torch, exactly as it does when an app server serves.
+    """
+    serving = serving_encoder(version, settings.backend, settings.models_dir, store)
+    backend = serving.prepare().serving or TORCH
+    return EncoderSpec(version.id, str(version.path), backend, str(settings.models_dir),
+                       model_id_for(version.id, backend))
+
+
+def batched(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    """Consecutive lists of ``size`` items (the last may be shorter)."""
+    iterator = iter(items)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+class Engine(Protocol):
+    """Embeds documents somewhere; used as a context manager (starts and stops)."""
+
+    name: str
+
+    def __enter__(self) -> Engine: ...
+
+    def __exit__(self, *exc: object) -> None: ...
+
+    def embed(self, spec: EncoderSpec, docs: Iterable[Document]) -> Iterator[list[CacheEntry]]:
+        """Cache entries of ``docs`` in batches, as soon as each batch is done (any
+        order); every document's entries come in one batch."""
+        ...
+
+    def describe(self) -> str:
+        """One line for logs and progress, e.g. ``ray (2 actors x 1 CPU, local)``."""
+        ...
+
+
+class LocalEngine:
+    """Embeds in this process, one batch of documents after another.
+
+    Example:
+        >>> with LocalEngine() as engine:  # doctest: +SKIP
+        ...     batches = list(engine.embed(spec, docs))
+    """
+
+    name = "local"
+
+    def __init__(self, batch_docs: int = LOCAL_BATCH_DOCS) -> None:
+        self.batch_docs = batch_docs
+        self._encoders: dict[EncoderSpec, Encoder] = {}
+
+    def __enter__(self) -> LocalEngine:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._encoders.clear()
+
+    def describe(self) -> str:
+        return "local (this process)"
+
+    def embed(self, spec: EncoderSpec, docs: Iterable[Document]) -> Iterator[list[CacheEntry]]:
+        encoder = None
+        for batch in batched(docs, self.batch_docs):
+            if encoder is None:  # nothing to embed: no model load
+                encoder = self._encoders.get(spec) or self._encoders.setdefault(spec,
+                                                                                 spec.load())
+            yield embed_units(encoder, batch)
+
+
+def make_engine(name: str, address: str | None = None, actors: int | None = None,
+                cpus_per_actor: int | None = None) -> Engine:
+    """The engine called ``name``: ``local``, or ``ray`` (started on this machine, or
+    joining the cluster at ``address``).
+
+    Raises:
+        ValueError: an unknown engine name, or Ray options for the local engine.
+    """
+    if name == "local":
+        if address:
+            raise ValueError("--ray-address needs --engine ray")
+        return LocalEngine()
+    if name == "ray":
+        from resumatch.scale.ray_ingest import RayEngine
+
+        return RayEngine(address=address, actors=actors, cpus_per_actor=cpus_per_actor)
+    raise ValueError(f"unknown engine {name!r}; choose one of {', '.join(ENGINES)}")
