@@ -77,6 +77,7 @@ class Echo:
         self.tqdm = tqdm
         self.quiet, self.verbose = quiet, verbose
         self.bars: dict[str, Any] = {}
+        self.said_start = False
 
     def bar(self, name: str, total: int, unit: str) -> Any:
         bar = self.bars.get(name)
@@ -104,7 +105,11 @@ class Echo:
     def on_progress(self, progress: Any) -> None:
         if "embedding" not in self.bars:
             self.close("reading")
-            self.say(progress.message)
+            if not self.said_start:
+                self.say(progress.message)
+                self.said_start = True
+            if not progress.to_embed:
+                return
         bar = self.bar("embedding", progress.to_embed, "doc")
         bar.n = progress.done
         if progress.rate:

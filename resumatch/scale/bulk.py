@@ -107,6 +107,7 @@ class _Tracker:
         self.got: dict[str, set[str]] = {}
         self.pending: list[CacheEntry] = []
         self.started = 0.0
+        self.engine: Engine | None = None
 
     def feed(self, docs: Iterable[Document]) -> Iterator[Document]:
         for doc in docs:
@@ -115,6 +116,7 @@ class _Tracker:
 
     def run(self, engine: Engine, docs: Iterable[Document]) -> None:
         self.started = last = time.perf_counter()
+        self.engine = engine
         for entries in engine.embed(self.spec, self.feed(docs)):
             self.pending.extend(entries)
             for entry in entries:
@@ -138,6 +140,8 @@ class _Tracker:
         if complete and self.on_written is not None:
             self.on_written(complete)
         progress = self.progress
+        if self.engine is not None:  # Ray knows its actors once started
+            progress.engine = self.engine.describe()
         progress.done += len(complete)
         elapsed = max(time.perf_counter() - self.started, 1e-9)
         progress.rate = progress.done / elapsed

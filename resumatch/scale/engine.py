@@ -126,9 +126,14 @@ class LocalEngine:
 
     name = "local"
 
-    def __init__(self, batch_docs: int = LOCAL_BATCH_DOCS) -> None:
+    def __init__(self, batch_docs: int = LOCAL_BATCH_DOCS,
+                 encoder: Encoder | None = None) -> None:
+        """``encoder``: one already loaded (a test's, an app's) to use for specs of the
+        same model id instead of loading the model again."""
         self.batch_docs = batch_docs
-        self._encoders: dict[EncoderSpec, Encoder] = {}
+        self._encoders: dict[str, Encoder] = {}
+        if encoder is not None:
+            self._encoders[encoder.model_id] = encoder
 
     def __enter__(self) -> LocalEngine:
         return self
@@ -143,8 +148,9 @@ class LocalEngine:
         encoder = None
         for batch in batched(docs, self.batch_docs):
             if encoder is None:  # nothing to embed: no model load
-                encoder = self._encoders.get(spec) or self._encoders.setdefault(spec,
-                                                                                 spec.load())
+                if spec.model_id not in self._encoders:
+                    self._encoders[spec.model_id] = spec.load()
+                encoder = self._encoders[spec.model_id]
             yield embed_units(encoder, batch)
 
 

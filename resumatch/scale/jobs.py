@@ -274,8 +274,6 @@ def run_job(settings: Settings, job_id: str, hooks: JobHooks | None = None) -> i
     if job.status != "starting":
         print(f"error: job {job_id} is {job.status}, not waiting to start", file=sys.stderr)
         return 2
-    update_job(store, job_id, status="running", pid=os.getpid(), host=socket.gethostname(),
-               message="starting")
     session = str(job.params.get("session", "cli"))
 
     def check() -> None:
@@ -288,18 +286,21 @@ def run_job(settings: Settings, job_id: str, hooks: JobHooks | None = None) -> i
             hooks.on_read(done, total)
 
     def on_progress(progress: BulkProgress) -> None:
-        check()
-        record_progress(store, job_id, progress)
+        record_progress(store, job_id, progress)  # what is written, before stopping
         if hooks.on_progress is not None:
             hooks.on_progress(progress)
+        check()
 
     def on_sigterm(signum: int, frame: Any) -> None:
         raise JobCancelled()
 
+    # The handler first: a Cancel arriving as soon as the row says "running" stops cleanly.
     previous = signal.signal(signal.SIGTERM, on_sigterm)
     errors: list[ReadError] = []
     progress: BulkProgress | None = None
     try:
+        update_job(store, job_id, status="running", pid=os.getpid(),
+                   host=socket.gethostname(), message="starting")
         registry = ModelRegistry(store, settings.models_dir)
         model = job.params.get("model")
         version = registry.get(model) if model else registry.active()

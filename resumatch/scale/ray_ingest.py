@@ -30,6 +30,7 @@ import os
 import signal
 import threading
 from collections.abc import Iterable, Iterator
+from itertools import islice
 from pathlib import Path
 
 import numpy as np
@@ -127,16 +128,31 @@ class RayEngine:
         self.wave_docs = wave_docs
         self.actors = actors or 1
         self.cluster_cpus = 0
-        self._owned = False
+        self._owned = False  # this engine started Ray (and stops it)
+        self._started = False
 
     # -- start and stop ------------------------------------------------------------------
     def __enter__(self) -> RayEngine:
         try:
-            import ray
-            import ray.data
+            import ray  # noqa: F401
+            import ray.data  # noqa: F401
         except ImportError as err:
             raise EngineError(f"--engine ray needs Ray Data (pip install 'ray[data]'): {err}"
                               ) from err
+        return self
+
+    def start(self) -> None:
+        """Start or join Ray (done on the first wave: a job with nothing to embed never
+        starts Ray).
+
+        Raises:
+            EngineError: Ray could not start, or the cluster could not be reached.
+        """
+        import ray
+        import ray.data
+
+        if self._started:
+            return
         for name in ("ray", "ray.data"):
             logging.getLogger(name).setLevel(logging.WARNING)
         if not ray.is_initialized():
@@ -165,30 +181,42 @@ class RayEngine:
                 if main and previous is not None:
                     signal.signal(signal.SIGTERM, previous)
             self._owned = True
+        self._started = True
         context = ray.data.DataContext.get_current()
         context.enable_progress_bars = False  # the caller shows progress (tqdm, the store)
         self.cluster_cpus = int(ray.cluster_resources().get("CPU", 0))
         self.actors = self.requested_actors or max(self.cluster_cpus // self.cpus_per_actor, 1)
-        return self
 
     def __exit__(self, *exc: object) -> None:
         import ray
 
         if self._owned and ray.is_initialized():
             ray.shutdown()  # stops a local instance; only disconnects from a cluster
-        self._owned = False
+        self._owned = self._started = False
 
     def describe(self) -> str:
         where = self.address or "local"
+        if not self._started:
+            return f"ray ({where}, started on first use)"
         return (f"ray ({self.actors} actor(s) x {self.cpus_per_actor} CPU, {where}, "
                 f"{self.cluster_cpus} CPUs)")
 
     # -- work ------------------------------------------------------------------------------
+    def _waves(self, docs: Iterable[Document]) -> Iterator[list[Document]]:
+        iterator = iter(docs)
+        first = list(islice(iterator, self.wave_docs))
+        if not first:
+            return
+        self.start()
+        wave = max(self.wave_docs, self.actors * MIN_DOCS_PER_ACTOR_WAVE)
+        first += list(islice(iterator, wave - len(first)))
+        yield first
+        yield from batched(iterator, wave)
+
     def embed(self, spec: EncoderSpec, docs: Iterable[Document]) -> Iterator[list[CacheEntry]]:
         import ray.data
 
-        wave = max(self.wave_docs, self.actors * MIN_DOCS_PER_ACTOR_WAVE)
-        for chunk in batched(docs, wave):
+        for chunk in self._waves(docs):
             dataset = ray.data.from_items([{"text": doc.text} for doc in chunk])
             embedded = dataset.map_batches(
                 EmbedActor,
