@@ -25,7 +25,14 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from resumatch.config import Settings
-from resumatch.embed.backends import TORCH, load_backend, model_id_for, serving_encoder
+from resumatch.embed.backends import (
+    AUTO,
+    TORCH,
+    load_backend,
+    model_id_for,
+    serving_encoder,
+    stored_decision,
+)
 from resumatch.embed.embedding import Encoder, base_model_path
 from resumatch.embed.registry import BASE_ID, ModelVersion
 from resumatch.ingest.documents import Document
@@ -88,6 +95,15 @@ def encoder_spec(settings: Settings, store: Store, version: ModelVersion) -> Enc
     backend = serving.prepare().serving or TORCH
     return EncoderSpec(version.id, str(version.path), backend, str(settings.models_dir),
                        model_id_for(version.id, backend))
+
+
+def planned_model_id(settings: Settings, store: Store, version: ModelVersion) -> str | None:
+    """The cache key a job for ``version`` would write under, without loading or checking
+    anything; ``None`` while ``auto`` has not chosen a backend for the version yet."""
+    if settings.backend != AUTO:
+        return model_id_for(version.id, settings.backend)
+    decision = stored_decision(store, version.id)
+    return model_id_for(version.id, decision.chosen) if decision is not None else None
 
 
 def batched(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
