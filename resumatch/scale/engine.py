@@ -1,9 +1,12 @@
 """Where bulk embedding runs: in this process (``local``) or on Ray (``ray``).
 
-An engine takes documents and yields their cache entries (``resumatch.scale.units``) in
-batches as they are done; the driver (``resumatch.scale.bulk``) writes them to the store.
-Engines never open the store: on a Ray cluster the store may be a SQLite file on the
-driver's disk.
+An engine does the two expensive steps of a bulk job: it **reads** files into documents
+(``resumatch.ingest.documents.read_files`` on batches of files, so a PDF's layout analysis
+runs where the engine runs) and it **embeds** documents into cache entries
+(``resumatch.scale.units.embed_units``), yielding batches as they are done. The driver
+(``resumatch.scale.bulk``, ``resumatch.scale.jobs``) dedupes, checks the cache, and writes
+to the store. Engines never open the store: on a Ray cluster the store may be a SQLite
+file on the driver's disk.
 
 What an engine loads is an :class:`EncoderSpec`: the model version and the backend that
 serves it (``auto``'s choice already made by the driver, exports already written), so a
@@ -18,7 +21,7 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
@@ -35,11 +38,12 @@ from resumatch.embed.backends import (
 )
 from resumatch.embed.embedding import Encoder, base_model_path
 from resumatch.embed.registry import BASE_ID, ModelVersion
-from resumatch.ingest.documents import Document
+from resumatch.ingest.documents import Document, ReadError, read_files
 from resumatch.scale.units import CacheEntry, embed_units
 from resumatch.store import Store
 
 ENGINES = ("local", "ray")
+READ_BATCH_FILES = 20  # files per read step: a progress step, a Ray task
 # Documents per local batch: large enough that the length-sorted encoder batches fill up,
 # small enough that progress moves and a cancel is answered within seconds.
 LOCAL_BATCH_DOCS = 32
@@ -122,6 +126,12 @@ class Engine(Protocol):
 
     def __exit__(self, *exc: object) -> None: ...
 
+    def read(self, files: Sequence[str], max_bytes: int | None = None,
+             ) -> Iterator[tuple[int, list[Document], list[ReadError]]]:
+        """Read ``files`` (paths the engine's workers can open) in batches, any order:
+        ``(files in the batch, documents, read errors)``, as ``read_files`` returns them."""
+        ...
+
     def embed(self, spec: EncoderSpec, docs: Iterable[Document]) -> Iterator[list[CacheEntry]]:
         """Cache entries of ``docs`` in batches, as soon as each batch is done (any
         order); every document's entries come in one batch."""
@@ -159,6 +169,12 @@ class LocalEngine:
 
     def describe(self) -> str:
         return "local (this process)"
+
+    def read(self, files: Sequence[str], max_bytes: int | None = None,
+             ) -> Iterator[tuple[int, list[Document], list[ReadError]]]:
+        for batch in batched(files, READ_BATCH_FILES):
+            docs, errors = read_files(batch, max_bytes)
+            yield len(batch), docs, errors
 
     def embed(self, spec: EncoderSpec, docs: Iterable[Document]) -> Iterator[list[CacheEntry]]:
         encoder = None

@@ -34,15 +34,10 @@ from typing import Any
 
 from resumatch.config import Settings
 from resumatch.embed.registry import ModelRegistry
-from resumatch.ingest.documents import (
-    ReadError,
-    dedupe,
-    iter_files,
-    read_files,
-)
+from resumatch.ingest.documents import Document, ReadError, dedupe, iter_files
 from resumatch.pool.candidates import AddOutcome
 from resumatch.scale.bulk import BulkProgress, ingest, reembed
-from resumatch.scale.engine import ENGINES, batched, encoder_spec, make_engine
+from resumatch.scale.engine import ENGINES, Engine, encoder_spec, make_engine
 from resumatch.scale.job_rows import (
     MAX_ERRORS,
     ScaleJob,
@@ -58,7 +53,6 @@ from resumatch.train.jobs import PACKAGE_ROOT, process_alive, training_env
 KILL_AFTER_S = 30.0  # a cancelled job still alive after this long is killed outright
 START_TIMEOUT_S = 120.0  # a job that never reported a process id is given up after this
 STALE_S = 1800.0  # a job on another host silent this long is lost (its host died)
-READ_FILES_BATCH = 100  # files read per progress step
 KEPT = "what was embedded is kept; run it again to continue"
 
 
@@ -234,27 +228,23 @@ def foreground_job(store: Store, kind: str, params: dict[str, Any],
                       host=socket.gethostname(), pid=os.getpid())
 
 
-def read_inputs(paths: list[str], max_bytes: int | None, hooks: JobHooks,
-                check: Callable[[], None]) -> tuple[list, list[ReadError], list[str]]:
-    """Read the files of an ingest (a progress step per ``READ_FILES_BATCH`` files);
+def read_inputs(engine: Engine, paths: list[str], max_bytes: int | None, hooks: JobHooks,
+                check: Callable[[], None]) -> tuple[list[Document], list[ReadError], list[str]]:
+    """Read the files of an ingest on the engine (a progress step per batch of files);
     returns (distinct documents, read errors, notes on duplicate texts)."""
-    files = list(iter_files(paths))
-    docs, errors = [], []
+    files = [str(path) for path in iter_files(paths)]  # folders expanded on the driver
+    docs: list[Document] = []
+    errors: list[ReadError] = []
     done = 0
-    for batch in batched(files, READ_FILES_BATCH):
-        got, failed = read_files(batch, max_bytes)
+    for count, got, failed in engine.read(files, max_bytes):
         docs.extend(got)
         errors.extend(failed)
-        done += len(batch)
+        done += count
         if hooks.on_errors is not None and failed:
             hooks.on_errors(failed)
         if hooks.on_read is not None:
             hooks.on_read(done, len(files))
         check()
-    if not files:  # a path that does not exist: read_files names it
-        docs, errors = read_files(paths, max_bytes)
-        if hooks.on_errors is not None and errors:
-            hooks.on_errors(errors)
     docs, notes = dedupe(docs)
     if hooks.on_notes is not None and notes:
         hooks.on_notes(notes)
@@ -307,19 +297,17 @@ def run_job(settings: Settings, job_id: str, hooks: JobHooks | None = None) -> i
         update_job(store, job_id, message=f"preparing model {version.id}")
         spec = encoder_spec(settings, store, version)
         update_job(store, job_id, model_id=spec.model_id)
-        docs: list = []
-        if job.kind == "ingest":
-            read_hooks = JobHooks(on_read=on_read, on_errors=hooks.on_errors,
-                                  on_notes=hooks.on_notes)
-            docs, errors, _ = read_inputs(list(job.params.get("paths") or []),
-                                          settings.max_upload_bytes, read_hooks, check)
-            update_job(store, job_id, failed=len(errors), total=len(docs),
-                       errors=[(e.source, e.reason) for e in errors[:MAX_ERRORS]])
-        check()
         update_job(store, job_id, message=f"starting the {job.engine} engine")
         with make_engine(job.engine, job.params.get("ray_address") or None,
                          job.params.get("actors"), job.params.get("cpus_per_actor")) as engine:
             if job.kind == "ingest":
+                read_hooks = JobHooks(on_read=on_read, on_errors=hooks.on_errors,
+                                      on_notes=hooks.on_notes)
+                docs, errors, _ = read_inputs(engine, list(job.params.get("paths") or []),
+                                              settings.max_upload_bytes, read_hooks, check)
+                update_job(store, job_id, failed=len(errors), total=len(docs),
+                           errors=[(e.source, e.reason) for e in errors[:MAX_ERRORS]])
+                check()
                 progress = ingest(store, docs, spec, engine, session=session,
                                   on_progress=on_progress, on_outcomes=hooks.on_outcomes,
                                   failed=len(errors))

@@ -1,5 +1,6 @@
-"""Bulk embedding on Ray Data: an actor per worker loads the model once and embeds
-batches of documents with :func:`resumatch.scale.units.embed_units`.
+"""Bulk reading and embedding on Ray Data: tasks read batches of files with
+``read_files``, and an actor per worker loads the model once and embeds batches of
+documents with :func:`resumatch.scale.units.embed_units`.
 
 This is Ray Data's documented pattern for model inference: a callable class whose
 ``__init__`` loads the model and whose ``__call__`` maps a batch, passed to
@@ -18,6 +19,11 @@ The same code runs on this machine and on a cluster; only ``ray.init`` differs:
   installed, and a fine-tuned version's files must be readable at the same path
   (``RESUMATCH_MODELS_DIR`` on a shared mount, as for several app servers).
 
+Reading runs as stateless tasks (``map_batches`` with a function), one CPU each, on
+paths every worker can open (this machine; on a cluster, shared storage mounted at the
+same path). The driver collects the texts: it dedupes them, checks the cache and adds
+the new ones to the pool.
+
 Documents go to Ray in waves (``WAVE_DOCS``) so the object store holds one wave of text,
 not the whole folder; each wave starts its actor pool anew (one model load per actor).
 """
@@ -29,15 +35,15 @@ import logging
 import os
 import signal
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from itertools import islice
 from pathlib import Path
 
 import numpy as np
 
 from resumatch.embed.embedding import cpu_cores
-from resumatch.ingest.documents import Document
-from resumatch.scale.engine import EncoderSpec, EngineError, batched
+from resumatch.ingest.documents import Document, ReadError, read_files
+from resumatch.scale.engine import READ_BATCH_FILES, EncoderSpec, EngineError, batched
 from resumatch.scale.units import CacheEntry, embed_units
 
 BATCH_DOCS = 16  # documents per actor call: one output block, one progress step
@@ -67,6 +73,31 @@ class EmbedActor:
     def __call__(self, batch: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
         docs = [Document("", str(text)) for text in batch["text"]]
         return entries_to_columns(embed_units(self.encoder, docs))
+
+
+def read_batch(batch: dict[str, np.ndarray], max_bytes: int | None = None,
+               ) -> dict[str, np.ndarray]:
+    """The ``map_batches`` function of the read stage: ``read_files`` on a batch of paths.
+
+    Returns one row per document or read error: ``index`` (the file's position in the
+    job, for a stable order), ``name``, ``text``, ``source``, ``reason`` (empty for a
+    document) and ``files`` (the batch's file count on its first row, else 0).
+    """
+    rows: list[tuple[int, str, str, str, str]] = []
+    for index, path in zip(batch["index"], batch["path"], strict=True):
+        docs, errors = read_files([str(path)], max_bytes)
+        rows += [(int(index), d.name, d.text, d.source, "") for d in docs]
+        rows += [(int(index), "", "", e.source, e.reason) for e in errors]
+    files = np.zeros(len(rows), dtype=np.int64)
+    if rows:
+        files[0] = len(batch["path"])
+    columns = list(zip(*rows, strict=True)) if rows else [(), (), (), (), ()]
+    return {"index": np.array(columns[0], dtype=np.int64),
+            "name": np.array(columns[1], dtype=object),
+            "text": np.array(columns[2], dtype=object),
+            "source": np.array(columns[3], dtype=object),
+            "reason": np.array(columns[4], dtype=object),
+            "files": files}
 
 
 def entries_to_columns(entries: list[CacheEntry]) -> dict[str, np.ndarray]:
@@ -202,6 +233,42 @@ class RayEngine:
                 f"{self.cluster_cpus} CPUs)")
 
     # -- work ------------------------------------------------------------------------------
+    def read(self, files: Sequence[str], max_bytes: int | None = None,
+             ) -> Iterator[tuple[int, list[Document], list[ReadError]]]:
+        """Read files in Ray tasks (one CPU each), ``READ_BATCH_FILES`` per task."""
+        import ray.data
+
+        if not files:
+            return
+        self.start()
+        dataset = ray.data.from_items([{"index": i, "path": str(path)}
+                                       for i, path in enumerate(files)])
+        read = dataset.map_batches(read_batch, fn_kwargs={"max_bytes": max_bytes},
+                                   batch_size=READ_BATCH_FILES, num_cpus=1,
+                                   batch_format="numpy")
+        reported = 0
+        # In file order, as read_files returns them: the driver's dedupe keeps the first
+        # copy of a text and numbers repeated names in that order.
+        options = ray.data.DataContext.get_current().execution_options
+        ordered, options.preserve_order = options.preserve_order, True
+        try:
+            for batch in read.iter_batches(batch_size=None, batch_format="numpy"):
+                docs, errors = [], []
+                for name, text, source, reason in zip(batch["name"], batch["text"],
+                                                      batch["source"], batch["reason"],
+                                                      strict=True):
+                    if reason:
+                        errors.append(ReadError(str(source), str(reason)))
+                    else:
+                        docs.append(Document(str(name), str(text), str(source)))
+                count = int(batch["files"].sum())
+                reported += count
+                yield count, docs, errors
+        finally:
+            options.preserve_order = ordered
+        if reported < len(files):  # files that gave neither a document nor an error
+            yield len(files) - reported, [], []
+
     def _waves(self, docs: Iterable[Document]) -> Iterator[list[Document]]:
         iterator = iter(docs)
         first = list(islice(iterator, self.wave_docs))

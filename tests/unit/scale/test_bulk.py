@@ -104,8 +104,8 @@ def test_ingest_embeds_adds_bumps_and_a_rerun_embeds_nothing(base_encoder, spec,
     assert len(list_candidates(store)) == 4
 
 
-def test_a_stopped_ingest_keeps_what_it_wrote_and_a_rerun_continues(base_encoder, spec,
-                                                                    store) -> None:
+def test_a_stopped_ingest_keeps_what_it_wrote_and_a_rerun_continues(
+        base_encoder, spec, store, monkeypatch: pytest.MonkeyPatch) -> None:
     docs, errors = read_files([SAMPLE_RESUMES])
     assert not errors and len(docs) == 12
     engine = CountingEngine(base_encoder)
@@ -116,13 +116,9 @@ def test_a_stopped_ingest_keeps_what_it_wrote_and_a_rerun_continues(base_encoder
 
     import resumatch.scale.bulk as bulk
 
-    original = bulk.WRITE_DOCS
-    bulk.WRITE_DOCS = 3  # write after every engine batch
-    try:
-        with pytest.raises(Stop):
-            ingest(store, docs, spec, engine, on_progress=stop_after_first_batch)
-    finally:
-        bulk.WRITE_DOCS = original
+    monkeypatch.setattr(bulk, "WRITE_DOCS", 3)  # write after every engine batch
+    with pytest.raises(Stop):
+        ingest(store, docs, spec, engine, on_progress=stop_after_first_batch)
     left = set(missing_units(store, "base", [d.sha256 for d in docs]))
     written = len(docs) - len(left)
     assert 0 < written < len(docs)

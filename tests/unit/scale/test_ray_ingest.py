@@ -1,5 +1,6 @@
-"""Bulk embedding on Ray Data: a real local Ray ingest of a small folder gives the local
-engine's vectors (to float error), and a rerun embeds nothing."""
+"""Bulk reading and embedding on Ray Data: a real local Ray ingest of a small folder reads
+what ``read_files`` reads and gives the local engine's vectors (to float error), and a
+rerun embeds nothing."""
 
 from __future__ import annotations
 
@@ -44,8 +45,14 @@ def test_a_local_ray_ingest_equals_the_local_engine(base_encoder, tmp_path: Path
     settings = Settings(data_dir=tmp_path / "ray")
     on_ray = Store(settings.db_path)
     spec = encoder_spec(settings, on_ray, ModelRegistry(on_ray, settings.models_dir).base())
+    files = sorted(str(path) for path in folder.iterdir())
 
     with make_engine("ray", actors=2) as engine:  # no address: Ray on this machine
+        # Reading in Ray tasks gives what read_files gives, in file order.
+        read = list(engine.read(files))
+        assert sum(count for count, _, _ in read) == len(files) == 13
+        assert [d for _, got, _ in read for d in got] == docs
+        assert [e for _, _, failed in read for e in failed] == errors
         progress = ingest(on_ray, docs, spec, engine)
         assert "2 actor(s)" in engine.describe() and "local" in engine.describe()
         assert (progress.total, progress.done, progress.added) == (12, 12, 12)

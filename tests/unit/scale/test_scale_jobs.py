@@ -89,9 +89,12 @@ def test_a_background_ingest_runs_to_the_end(settings: Settings, store: Store,
     assert jobs.active_job(store) is None
 
 
-def test_cancel_from_another_server_then_a_rerun_continues(settings: Settings,
-                                                           store: Store,
-                                                           tmp_path: Path) -> None:
+def test_cancel_from_another_server_then_a_rerun_continues(
+        settings: Settings, store: Store, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import resumatch.scale.bulk as bulk
+
+    monkeypatch.setattr(bulk, "WRITE_DOCS", 8)  # write each engine batch as it comes
     source = real_resumes(tmp_path / "many", 40)
     job = jobs.foreground_job(store, "ingest", {"paths": [str(source)]})
     seen: list[BulkProgress] = []
