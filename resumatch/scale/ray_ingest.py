@@ -206,8 +206,15 @@ class RayEngine:
                              logging_level=logging.WARNING,
                              runtime_env={"env_vars": {**WORKER_ENV, "PYTHONPATH": path}})
             except Exception as err:  # ConnectionError, TimeoutError, RuntimeError, ...
-                where = f"the Ray cluster at {self.address}" if self.address else "local Ray"
-                raise EngineError(f"could not start {where}: {err}") from err
+                if not self.address:
+                    raise EngineError(f"could not start Ray on this machine: {err}") from err
+                cause = f" ({err.__cause__})" if err.__cause__ else ""
+                hint = ("" if os.environ.get("RAY_AUTH_MODE") == "token" else
+                        "; a cluster with token authentication (Ray's default for clusters "
+                        "it starts) needs RAY_AUTH_MODE=token and its token in "
+                        "RAY_AUTH_TOKEN or ~/.ray/auth_token")
+                raise EngineError(f"could not join the Ray cluster at {self.address}: "
+                                  f"{err}{cause[:300]}{hint}") from err
             finally:
                 if main and previous is not None:
                     signal.signal(signal.SIGTERM, previous)

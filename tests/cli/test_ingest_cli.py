@@ -1,5 +1,6 @@
 """``python -m resumatch ingest`` and ``reembed`` as scripts run them: real processes, the
-real model, the sample resumes, the local engine (the Ray engine is tested in
+real model, the sample resumes; the local engine, and joining a running Ray cluster by
+address (Ray started on this machine by the job itself is tested in
 ``tests/unit/scale/test_ray_ingest.py``)."""
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from fixtures_docs import ROOT, SAMPLE_RESUMES
 
 from resumatch.embed.embedding import DEFAULT_CHUNKING
@@ -18,9 +20,10 @@ from resumatch.scale.job_rows import list_jobs
 from resumatch.store import Store
 
 
-def cli(data_dir: Path, *args: str | Path) -> subprocess.CompletedProcess[str]:
+def cli(data_dir: Path, *args: str | Path, **extra_env: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "RESUMATCH_DATA_DIR": str(data_dir), "HF_HUB_OFFLINE": "1"}
     env.pop("RAY_ADDRESS", None)
+    env.update(extra_env)
     return subprocess.run([sys.executable, "-m", "resumatch", *map(str, args)], cwd=ROOT,
                           env=env, capture_output=True, text=True, timeout=600,
                           stdin=subprocess.DEVNULL)
@@ -83,3 +86,44 @@ def test_bad_requests_exit_2_with_a_reason(data_dir: Path, tmp_path: Path) -> No
     assert unknown.returncode == 2 and "unknown model version 'v-nope'" in unknown.stderr
     assert cli(data_dir, "reembed").returncode == 2
     assert cli(data_dir, "ingest", "--job", "nope").returncode == 2
+
+
+# A stand-in Ray cluster: a process that starts Ray, prints its address and waits.
+CLUSTER = """
+import signal, sys, time, ray
+ray.init(num_cpus=2, include_dashboard=False)
+print(ray.get_runtime_context().gcs_address, flush=True)
+signal.signal(signal.SIGTERM, lambda *_: (ray.shutdown(), sys.exit(0)))
+while True:
+    time.sleep(1)
+"""
+
+
+@pytest.mark.slow
+def test_ingest_joins_a_running_ray_cluster_and_leaves_it_running(data_dir: Path,
+                                                                   tmp_path: Path) -> None:
+    folder = tmp_path / "incoming"
+    folder.mkdir()
+    for name in ("alice_nguyen_data_engineer.txt", "priya_raman_ml_engineer.md"):
+        shutil.copy(SAMPLE_RESUMES / name, folder / name)
+    env = {k: v for k, v in os.environ.items() if k != "RAY_ADDRESS"}
+    cluster = subprocess.Popen([sys.executable, "-c", CLUSTER], cwd=tmp_path, env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+                               start_new_session=True)
+    try:
+        address = cluster.stdout.readline().strip()
+        assert address, "the stand-in cluster did not start"
+        # Ray 2.60 protects clusters it starts with a token (in ~/.ray/auth_token here).
+        joined = cli(data_dir, "ingest", folder, "--engine", "ray", "--ray-address", address,
+                     "--quiet", RAY_AUTH_MODE="token")
+        assert joined.returncode == 0, joined.stderr
+        assert f"{address}, 2 CPUs)" in joined.stderr  # the engine named the cluster
+        assert (last_json(joined)["engine"], last_json(joined)["embedded"]) == ("ray", 2)
+        assert cluster.poll() is None  # the job disconnected; the cluster runs on
+    finally:
+        cluster.terminate()
+        try:
+            cluster.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            os.killpg(cluster.pid, 9)
+            cluster.wait()
