@@ -187,11 +187,12 @@ def _last_job(store: Store) -> None:
                            f"{job.message}")
     {"done": st.success, "cancelled": st.warning}.get(job.status, st.error)(text)
     if job.errors:
-        st.caption(f"{job.failed} file(s) could not be read"
-                   + (f" (the first {len(job.errors)} are listed)"
-                      if job.failed > len(job.errors) else "") + ":")
-        st.dataframe(pd.DataFrame(job.errors, columns=["file", "problem"]), hide_index=True,
-                     width="stretch", key="scale_errors")
+        with st.container(key="scale_errors"):
+            st.caption(f"{job.failed} file(s) could not be read"
+                       + (f" (the first {len(job.errors)} are listed)"
+                          if job.failed > len(job.errors) else "") + ":")
+            st.dataframe(pd.DataFrame(job.errors, columns=["file", "problem"]),
+                         hide_index=True, width="stretch")
     if job.status == "failed":
         tail = jobs.log_tail(job)
         if tail:

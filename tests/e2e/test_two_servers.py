@@ -101,6 +101,8 @@ def test_two_servers_share_the_pool_jobs_training_and_the_active_model(
     first, second = servers
     a = page
     b = page.context.new_page()
+    for tab in (a, b):  # clicks wait for reruns of busy servers too
+        tab.set_default_timeout(APP_TIMEOUT_MS)
 
     # 1. Rank in A (the ranked resumes are kept in the pool); B's pool lists them.
     open_app(a, first.url)
@@ -152,10 +154,13 @@ def test_two_servers_share_the_pool_jobs_training_and_the_active_model(
     a.get_by_role("button", name="Train", exact=True).click()
     open_admin(b, second.url)  # the run is in progress: B polls it from the database
     watched = b.get_by_text(re.compile(r"Run run-[\w-]+ \((starting|running)\)"))
+    # The fragment that polls the run draws its progress bar and this caption together:
+    # one locator for both, so a run that ends meanwhile cannot split the two checks.
+    progress = (b.get_by_test_id("stVerticalBlock")
+                .filter(has=b.get_by_test_id("stProgress")).filter(has=watched))
     finished_b = b.get_by_text(re.compile(r"finished: new version (v[\w-]+)"))
-    expect(watched.or_(finished_b)).to_be_visible(timeout=APP_TIMEOUT_MS)
-    assert watched.count(), "B loaded after the run ended: it did not watch it"
-    expect(b.get_by_test_id("stProgress").first).to_be_visible()
+    expect(progress.or_(finished_b).first).to_be_visible(timeout=APP_TIMEOUT_MS)
+    assert progress.count(), "B loaded after the run ended: it did not watch it"
     expect(finished_b).to_be_visible(timeout=JOB_TIMEOUT_MS)
     version_id = re.search(r"new version (v[\w-]+)", finished_b.inner_text()).group(1)
     finished_a = a.get_by_text(f"finished: new version {version_id}")
@@ -179,17 +184,23 @@ def test_two_servers_share_the_pool_jobs_training_and_the_active_model(
            ).to_be_visible(timeout=APP_TIMEOUT_MS)
 
     # 5. A promotes the version; B scores with it.
+    wait_for_app(a, APP_TIMEOUT_MS)  # the rerun that ended B's job is over
     a.get_by_role("button", name=f"Promote {version_id}").click()
     confirm = a.get_by_role("button", name="Yes, activate it anyway")
     done = a.get_by_text(f"Active model is now {version_id}")
-    expect(confirm.or_(done)).to_be_visible(timeout=APP_TIMEOUT_MS)
-    for _ in range(3):  # the warning path (a click during a rerun can be lost)
-        if done.count():
+    for _ in range(3):  # the warning path: confirm it (a click during a rerun can be lost)
+        expect(confirm.or_(done).first).to_be_visible(timeout=APP_TIMEOUT_MS)
+        wait_for_app(a, APP_TIMEOUT_MS)
+        if done.count() or not confirm.count():
             break
-        wait_for_app(a, APP_TIMEOUT_MS)
-        if confirm.count():
-            confirm.click()
-        wait_for_app(a, APP_TIMEOUT_MS)
+        confirm.click()
+        # The click's rerun takes the question away; only then is the outcome on the page.
+        # (Clicking again before that would hit the old button while it is replaced.)
+        try:
+            expect(confirm).to_have_count(0, timeout=APP_TIMEOUT_MS)
+        except AssertionError:
+            continue  # the click was lost: the question is still there
+        break
     expect(done).to_be_visible(timeout=APP_TIMEOUT_MS)
 
     open_app(b, second.url)
