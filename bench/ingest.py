@@ -21,10 +21,12 @@ What is measured (all in this process, one after another, on the same documents)
    grows as it would.
 
 Input: the first ``--docs`` resumes of ``../shared/data/livecareer_dev.csv`` (real
-resumes of ~800 words, 3-4 windows each), never copied into the repository.
+resumes of ~800 words, about 5 windows of 256 tokens each), never copied into the
+repository.
 
-Run: ``python bench/ingest.py`` (about 10 minutes on 2 busy cores; ``--docs 60
---write-docs 500`` for a quick look, ``--no-postgres`` without a PostgreSQL server). A table
+Run: ``python bench/ingest.py`` (about 12 minutes on 2 busy cores; ``--docs 120
+--write-docs 1000``, the run ``docs/scaling.md`` projects from, about 10; ``--docs 60
+--write-docs 500`` for a quick look; ``--no-postgres`` without a PostgreSQL server). A table
 goes to stdout; the last line is one JSON object.
 """
 
@@ -121,6 +123,13 @@ def variants(texts: list[str], entries: dict[str, CacheEntry], count: int,
         docs.append(doc)
         out.append(CacheEntry(doc.sha256, source.key, source.vectors, source.spans))
     return out, docs
+
+
+def _rounded(value: object) -> object:
+    """Floats to 4 decimals, tiny ones (the Ray/local difference) to 3 significant digits."""
+    if not isinstance(value, float):
+        return value
+    return round(value, 4) if abs(value) >= 1e-3 or value == 0 else float(f"{value:.3g}")
 
 
 def main() -> int:
@@ -257,7 +266,7 @@ def main() -> int:
     print(f"per core: {results['per_core_docs_per_s']:.2f} docs/s = "
           f"{results['per_core_windows_per_s']:.1f} windows/s; Ray vectors equal the local "
           f"engine's to {results['max_abs_diff_ray_vs_local']:.1e}")
-    print(json.dumps({k: round(v, 4) if isinstance(v, float) else v for k, v in results.items()
+    print(json.dumps({k: _rounded(v) for k, v in results.items()
                       if k != "store"} | {"store": {
                           name: {k: round(v, 1) for k, v in values.items()}
                           for name, values in results.get("store", {}).items()}}))
