@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import access, admin_bias, admin_widgets, audit_panel, cache, sidebar
+from ui import access, admin_bias, admin_scale, admin_widgets, audit_panel, cache, sidebar
 
 st.title("Admin")
 if access.configured_password() is None:
@@ -29,5 +29,6 @@ admin_widgets.training_section(settings, store, registry)
 admin_widgets.evaluation_section(store)
 admin_widgets.versions_section(registry)
 admin_bias.render(store)
+admin_scale.render(settings, store, registry)
 admin_widgets.audit_section(store)
 audit_panel.render(store)

@@ -299,4 +299,33 @@ MIGRATIONS: list[str | Migration] = [
         PRIMARY KEY (job_sha256, requirement)
     );
     """,
+    # Bulk ingest and re-embedding jobs (issue 13, resumatch.scale): one row per job, an
+    # ingest of files into the pool or a re-embed of the pool for a model version. The
+    # job's process writes its progress here, so every app server shows it and can cancel
+    # it (like training runs). ``errors`` is a JSON list of [file, reason] (the first 500;
+    # file names only, no document text).
+    """
+    CREATE TABLE scale_jobs (
+        id TEXT PRIMARY KEY,
+        kind TEXT NOT NULL,
+        params TEXT NOT NULL DEFAULT '{}',
+        status TEXT NOT NULL,
+        host TEXT NOT NULL DEFAULT '',
+        pid INTEGER,
+        engine TEXT NOT NULL DEFAULT 'local',
+        model_id TEXT,
+        total INTEGER NOT NULL DEFAULT 0,
+        skipped INTEGER NOT NULL DEFAULT 0,
+        done INTEGER NOT NULL DEFAULT 0,
+        added INTEGER NOT NULL DEFAULT 0,
+        failed INTEGER NOT NULL DEFAULT 0,
+        rate REAL,
+        eta_s REAL,
+        message TEXT NOT NULL DEFAULT '',
+        errors TEXT NOT NULL DEFAULT '[]',
+        created REAL NOT NULL,
+        updated REAL NOT NULL
+    );
+    CREATE INDEX scale_jobs_created ON scale_jobs (created);
+    """,
 ]

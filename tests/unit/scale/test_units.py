@@ -1,0 +1,69 @@
+"""The one embedding function: its cache entries are exactly what ranking reads, and the
+resumability check and pool coverage see them on both store engines."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from fixtures_docs import SAMPLE_RESUMES
+from pool_support import ANN_V1, BO, doc
+
+from resumatch.embed.embedding import DEFAULT_CHUNKING, Embedder
+from resumatch.ingest.documents import read_files
+from resumatch.pool.candidates import add_documents
+from resumatch.scale.units import (
+    embed_units,
+    missing_units,
+    pool_coverage,
+    unit_keys,
+    write_units,
+)
+from resumatch.store import Store
+
+pytestmark = pytest.mark.store_backends  # SQLite and PostgreSQL
+
+
+@pytest.fixture(scope="module")
+def samples() -> list:
+    docs, errors = read_files([SAMPLE_RESUMES])
+    assert not errors
+    return docs
+
+
+def test_entries_equal_the_ranking_cache_and_ranking_reads_them(base_encoder, samples,
+                                                                store: Store) -> None:
+    entries = embed_units(base_encoder, samples)
+    assert [e.sha256 for e in entries] == [d.sha256 for d in samples]
+    assert {e.key for e in entries} == set(unit_keys()) == {DEFAULT_CHUNKING.key}
+    assert max(len(e.spans) for e in entries) > 1  # long resumes have several windows
+
+    # What the Match page computes and caches for the same documents.
+    ranked = Embedder(base_encoder, None, DEFAULT_CHUNKING).embed(samples)
+    for entry, embedding in zip(entries, ranked, strict=True):
+        assert entry.spans == [tuple(s) for s in embedding.spans]
+        assert entry.vectors.dtype == np.float32
+        np.testing.assert_allclose(entry.vectors, embedding.chunk_vectors, atol=1e-5)
+
+    # Written by a bulk job, they are cache hits for the ranking: nothing is encoded.
+    assert write_units(store, base_encoder.model_id, entries) == len(samples)
+    embedder = Embedder(base_encoder, store, DEFAULT_CHUNKING)
+    cached = embedder.embed(samples)
+    assert embedder.stats.misses == 0 and embedder.stats.chunks_encoded == 0
+    for entry, embedding in zip(entries, cached, strict=True):
+        np.testing.assert_array_equal(entry.vectors, embedding.chunk_vectors)
+
+
+def test_missing_units_and_pool_coverage(base_encoder, store: Store) -> None:
+    ann, bo = doc("ann", ANN_V1), doc("bo", BO)
+    add_documents(store, [ann, bo])
+    assert missing_units(store, "base", [ann.sha256, bo.sha256, ann.sha256]) == [
+        ann.sha256, bo.sha256]
+    assert pool_coverage(store, "base") == (0, 2)
+
+    write_units(store, "base", embed_units(base_encoder, [ann]))
+    assert missing_units(store, "base", [ann.sha256, bo.sha256]) == [bo.sha256]
+    assert missing_units(store, "other-model", [ann.sha256]) == [ann.sha256]
+    assert pool_coverage(store, "base") == (1, 2)
+    assert pool_coverage(store, "other-model") == (0, 2)
+    assert missing_units(store, "base", []) == []
+    assert embed_units(base_encoder, []) == []
