@@ -342,9 +342,14 @@ class Embedder:
     def passages_key(self) -> str:
         """Cache key of passage vectors: ``PASSAGES_KEY`` for the default chunking; a
         truncating chunking reads less text, so its passages are kept apart."""
-        if self.chunking.key == DEFAULT_CHUNKING.key:
+        return self.passages_key_for(self.chunking)
+
+    @staticmethod
+    def passages_key_for(chunking: Chunking) -> str:
+        """:attr:`passages_key` of an embedder with ``chunking``."""
+        if chunking.key == DEFAULT_CHUNKING.key:
             return PASSAGES_KEY
-        return f"{PASSAGES_KEY}-{self.chunking.key}"
+        return f"{PASSAGES_KEY}-{chunking.key}"
 
     def split(self, text: str) -> list[tuple[int, int]]:
         """Character spans of the windows this embedder encodes for ``text``."""

@@ -81,22 +81,26 @@ def read_batch(batch: dict[str, np.ndarray], max_bytes: int | None = None,
 
     Returns one row per document or read error: ``index`` (the file's position in the
     job, for a stable order), ``name``, ``text``, ``source``, ``reason`` (empty for a
-    document) and ``files`` (the batch's file count on its first row, else 0).
+    document), ``reading`` (JSON of how it was read: notes, parts, hidden words, OCR) and
+    ``files`` (the batch's file count on its first row, else 0).
     """
-    rows: list[tuple[int, str, str, str, str]] = []
+    rows: list[tuple[int, str, str, str, str, str]] = []
     for index, path in zip(batch["index"], batch["path"], strict=True):
         docs, errors = read_files([str(path)], max_bytes)
-        rows += [(int(index), d.name, d.text, d.source, "") for d in docs]
-        rows += [(int(index), "", "", e.source, e.reason) for e in errors]
+        rows += [(int(index), d.name, d.text, d.source, "", json.dumps(
+            {"notes": d.notes, "parts": d.parts, "hidden_words": d.hidden_words,
+             "ocr": d.ocr})) for d in docs]
+        rows += [(int(index), "", "", e.source, e.reason, "{}") for e in errors]
     files = np.zeros(len(rows), dtype=np.int64)
     if rows:
         files[0] = len(batch["path"])
-    columns = list(zip(*rows, strict=True)) if rows else [(), (), (), (), ()]
+    columns = list(zip(*rows, strict=True)) if rows else [(), (), (), (), (), ()]
     return {"index": np.array(columns[0], dtype=np.int64),
             "name": np.array(columns[1], dtype=object),
             "text": np.array(columns[2], dtype=object),
             "source": np.array(columns[3], dtype=object),
             "reason": np.array(columns[4], dtype=object),
+            "reading": np.array(columns[5], dtype=object),
             "files": files}
 
 
@@ -261,13 +265,17 @@ class RayEngine:
         try:
             for batch in read.iter_batches(batch_size=None, batch_format="numpy"):
                 docs, errors = [], []
-                for name, text, source, reason in zip(batch["name"], batch["text"],
-                                                      batch["source"], batch["reason"],
-                                                      strict=True):
+                for name, text, source, reason, reading in zip(
+                        batch["name"], batch["text"], batch["source"], batch["reason"],
+                        batch["reading"], strict=True):
                     if reason:
                         errors.append(ReadError(str(source), str(reason)))
                     else:
-                        docs.append(Document(str(name), str(text), str(source)))
+                        how = json.loads(str(reading))
+                        docs.append(Document(
+                            str(name), str(text), str(source), tuple(how.get("notes", ())),
+                            tuple(how.get("parts", ())), int(how.get("hidden_words", 0)),
+                            bool(how.get("ocr", False))))
                 count = int(batch["files"].sum())
                 reported += count
                 yield count, docs, errors

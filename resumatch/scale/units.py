@@ -10,15 +10,15 @@ search read from the cache: ``Embedder``'s own token windows (``UNIT_CHUNKINGS``
 without a store, so the splitting, the encoding and the deduplication of identical
 windows are the embedder's code, not a copy of it.
 
-When ranking reads more per document (issue 11 adds passage-level vectors), add them
-here: compute them in :func:`embed_units` as more :class:`CacheEntry` items (their own
-``key``), store them in :func:`write_units` and check them in :func:`missing_units`. The
-engines, the driver, the jobs and the CLI only pass entries along.
+Each document also gets its passage vectors (issue 11's passage features and requirement
+evidence), under ``Embedder.passages_key``: the same forward pass as the windows (late
+chunking), through ``Embedder.embed(..., passages=True)``. The engines, the driver, the
+jobs and the CLI only pass entries along.
 
 Example:
     >>> entries = embed_units(encoder, [Document("ann", "Ann, ICU nurse")])  # doctest: +SKIP
     >>> [(e.key, e.vectors.shape) for e in entries]  # doctest: +SKIP
-    [('w256-o32', (1, 384))]
+    [('w256-o32', (1, 384)), ('passages-v2', (1, 384))]
 """
 
 from __future__ import annotations
@@ -58,8 +58,12 @@ class CacheEntry:
 
 
 def unit_keys() -> tuple[str, ...]:
-    """The cache keys :func:`embed_units` produces for every document."""
-    return tuple(chunking.key for chunking in UNIT_CHUNKINGS)
+    """The cache keys :func:`embed_units` produces for every document: each chunking's
+    windows and its passages."""
+    keys: list[str] = []
+    for chunking in UNIT_CHUNKINGS:
+        keys += [chunking.key, Embedder.passages_key_for(chunking)]
+    return tuple(keys)
 
 
 def embed_units(encoder: Encoder, docs: Sequence[Document]) -> list[CacheEntry]:
@@ -79,11 +83,16 @@ def embed_units(encoder: Encoder, docs: Sequence[Document]) -> list[CacheEntry]:
         return entries
     for chunking in UNIT_CHUNKINGS:
         # No store: every document is encoded, by the embedder's own split and encode.
-        for embedded in Embedder(encoder, None, chunking).embed(list(docs)):
+        embedder = Embedder(encoder, None, chunking)
+        for embedded in embedder.embed(list(docs), passages=True):
             entries.append(CacheEntry(embedded.doc.sha256, chunking.key,
                                       np.ascontiguousarray(embedded.chunk_vectors,
                                                            dtype=np.float32),
                                       [tuple(span) for span in embedded.spans]))
+            entries.append(CacheEntry(embedded.doc.sha256, embedder.passages_key,
+                                      np.ascontiguousarray(embedded.passage_vectors,
+                                                           dtype=np.float32),
+                                      [tuple(span) for span in embedded.passage_spans or []]))
     return entries
 
 

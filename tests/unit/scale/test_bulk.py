@@ -138,7 +138,8 @@ def test_a_stopped_ingest_keeps_what_it_wrote_and_a_rerun_continues(
 def test_embedded_documents_not_yet_in_the_pool_join_without_embedding(base_encoder, spec,
                                                                         store) -> None:
     docs = people()
-    Embedder(base_encoder, store, DEFAULT_CHUNKING).embed(docs[:2])  # e.g. a ranking
+    # As a ranking embeds resumes: windows and passages (issue 11).
+    Embedder(base_encoder, store, DEFAULT_CHUNKING).embed(docs[:2], passages=True)
     engine = CountingEngine(base_encoder)
     progress = ingest(store, docs, spec, engine)
     assert sorted(engine.embedded) == sorted(d.sha256 for d in docs[2:])

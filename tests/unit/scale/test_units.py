@@ -8,7 +8,7 @@ import pytest
 from fixtures_docs import SAMPLE_RESUMES
 from pool_support import ANN_V1, BO, doc
 
-from resumatch.embed.embedding import DEFAULT_CHUNKING, Embedder
+from resumatch.embed.embedding import DEFAULT_CHUNKING, PASSAGES_KEY, Embedder
 from resumatch.ingest.documents import read_files
 from resumatch.pool.candidates import add_documents
 from resumatch.scale.units import (
@@ -33,24 +33,31 @@ def samples() -> list:
 def test_entries_equal_the_ranking_cache_and_ranking_reads_them(base_encoder, samples,
                                                                 store: Store) -> None:
     entries = embed_units(base_encoder, samples)
-    assert [e.sha256 for e in entries] == [d.sha256 for d in samples]
-    assert {e.key for e in entries} == set(unit_keys()) == {DEFAULT_CHUNKING.key}
-    assert max(len(e.spans) for e in entries) > 1  # long resumes have several windows
+    windows = [e for e in entries if e.key == DEFAULT_CHUNKING.key]
+    passages = [e for e in entries if e.key == PASSAGES_KEY]
+    assert [e.sha256 for e in windows] == [e.sha256 for e in passages] == \
+        [d.sha256 for d in samples]
+    assert {e.key for e in entries} == set(unit_keys()) == {DEFAULT_CHUNKING.key, PASSAGES_KEY}
+    assert max(len(e.spans) for e in windows) > 1  # long resumes have several windows
 
-    # What the Match page computes and caches for the same documents.
-    ranked = Embedder(base_encoder, None, DEFAULT_CHUNKING).embed(samples)
-    for entry, embedding in zip(entries, ranked, strict=True):
-        assert entry.spans == [tuple(s) for s in embedding.spans]
-        assert entry.vectors.dtype == np.float32
-        np.testing.assert_allclose(entry.vectors, embedding.chunk_vectors, atol=1e-5)
+    # What the Match page computes and caches for the same documents (windows and passages
+    # from one forward pass).
+    ranked = Embedder(base_encoder, None, DEFAULT_CHUNKING).embed(samples, passages=True)
+    for window, passage, embedding in zip(windows, passages, ranked, strict=True):
+        assert window.spans == [tuple(s) for s in embedding.spans]
+        assert window.vectors.dtype == passage.vectors.dtype == np.float32
+        np.testing.assert_allclose(window.vectors, embedding.chunk_vectors, atol=1e-5)
+        assert passage.spans == [tuple(s) for s in embedding.passage_spans]
+        np.testing.assert_allclose(passage.vectors, embedding.passage_vectors, atol=1e-5)
 
     # Written by a bulk job, they are cache hits for the ranking: nothing is encoded.
-    assert write_units(store, base_encoder.model_id, entries) == len(samples)
+    assert write_units(store, base_encoder.model_id, entries) == 2 * len(samples)
     embedder = Embedder(base_encoder, store, DEFAULT_CHUNKING)
-    cached = embedder.embed(samples)
+    cached = embedder.embed(samples, passages=True)
     assert embedder.stats.misses == 0 and embedder.stats.chunks_encoded == 0
-    for entry, embedding in zip(entries, cached, strict=True):
-        np.testing.assert_array_equal(entry.vectors, embedding.chunk_vectors)
+    for window, passage, embedding in zip(windows, passages, cached, strict=True):
+        np.testing.assert_array_equal(window.vectors, embedding.chunk_vectors)
+        np.testing.assert_array_equal(passage.vectors, embedding.passage_vectors)
 
 
 def test_missing_units_and_pool_coverage(base_encoder, store: Store) -> None:
