@@ -17,6 +17,11 @@ import pytest
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+# Tests serve with torch, and so does every `python -m resumatch` / `streamlit run` they
+# start (subprocesses inherit this): auto, the product's default, would export and check
+# faster encoders in detached background processes (minutes of CPU each). Tests of auto
+# opt in with monkeypatch.setenv or Settings(backend="auto").
+os.environ["RESUMATCH_BACKEND"] = "torch"
 
 from paths import ASSETS, ROOT, SHARED_DATA  # noqa: F401  (re-exported for fixtures)
 
