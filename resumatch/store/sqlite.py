@@ -10,6 +10,7 @@ is created and migrated on open (``PRAGMA user_version``).
 from __future__ import annotations
 
 import sqlite3
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -74,7 +75,7 @@ class SQLiteStore(Store):
         conn = sqlite3.connect(self.path, timeout=self.busy_timeout_s, isolation_level=None)
         try:
             conn.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout_s * 1000)}")
-            conn.execute("PRAGMA journal_mode = WAL")
+            self._enable_wal(conn)
             conn.execute("BEGIN IMMEDIATE")
             version = conn.execute("PRAGMA user_version").fetchone()[0]
             for index in range(version, len(MIGRATIONS)):
@@ -85,6 +86,22 @@ class SQLiteStore(Store):
             conn.execute("COMMIT")
         finally:
             conn.close()
+
+    def _enable_wal(self, conn: sqlite3.Connection) -> None:
+        """``PRAGMA journal_mode = WAL``, retried while another process holds the file:
+        switching the journal mode needs an exclusive lock, and SQLite can answer
+        SQLITE_BUSY at once instead of calling the busy handler (processes racing to
+        open a fresh file). Raises the last ``sqlite3.OperationalError`` after
+        ``busy_timeout_s``."""
+        deadline = time.monotonic() + self.busy_timeout_s
+        while True:
+            try:
+                conn.execute("PRAGMA journal_mode = WAL")
+                return
+            except sqlite3.OperationalError as err:
+                if "locked" not in str(err) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
 
     def schema_version(self) -> int:
         with self.connect() as conn:
