@@ -22,25 +22,12 @@ from resumatch.scale.job_rows import ScaleJob, list_jobs
 from resumatch.scale.units import pool_coverage
 from resumatch.store import Store
 from ui import access
-from ui.text import escape_markdown
+from ui.text import duration, escape_markdown
 
 POLL_S = 2.0
 WATCH_KEY = "admin_watching_scale_job"
 ENGINE_LABELS = {"local": "this server (a background process)",
                  "ray": "Ray (RAY_ADDRESS, or a Ray started on this server)"}
-
-
-def _duration(seconds: float | None) -> str:
-    if seconds is None:
-        return "?"
-    seconds = int(round(seconds))
-    if seconds < 60:
-        return f"{seconds} s"
-    minutes, secs = divmod(seconds, 60)
-    if minutes < 60:
-        return f"{minutes} min {secs:02d} s"
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours} h {minutes:02d} min"
 
 
 def render(settings: Settings, store: Store, registry: ModelRegistry) -> None:
@@ -163,7 +150,7 @@ def _progress(store: Store, job_id: str) -> None:
         if job.rate:
             text += f" · {job.rate:.1f} docs/s"
         if job.eta_s is not None and job.done:
-            text += f" · about {_duration(job.eta_s)} left"
+            text += f" · about {duration(job.eta_s)} left"
     else:
         text = job.message or job.status
     st.progress(job.fraction, text=text)

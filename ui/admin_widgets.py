@@ -34,7 +34,7 @@ from resumatch.train.pairs import (
 )
 from resumatch.train.training import LOSSES, SCHEDULERS, TrainingParams, promotion_check
 from ui import access, admin_bias, cache
-from ui.text import escape_markdown
+from ui.text import duration, escape_markdown
 
 LOG = logging.getLogger(__name__)
 POLL_S = 2.0
@@ -56,19 +56,6 @@ def show_flash() -> None:
 
 def _when(ts: float) -> str:
     return time.strftime("%Y-%m-%d %H:%M", time.localtime(ts)) if ts else "-"
-
-
-def _duration(seconds: float | None) -> str:
-    if seconds is None:
-        return "?"
-    seconds = int(round(seconds))
-    if seconds < 60:
-        return f"{seconds} s"
-    minutes, secs = divmod(seconds, 60)
-    if minutes < 60:
-        return f"{minutes} min {secs:02d} s"
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours} h {minutes:02d} min"
 
 
 # -- 1. labeled pairs ------------------------------------------------------------------------
@@ -237,7 +224,7 @@ def _estimate(store: Store, registry: ModelRegistry, dataset: Dataset,
         return
     if estimate is None:
         return
-    st.info(f"Estimated training time: about {_duration(estimate.seconds)} "
+    st.info(f"Estimated training time: about {duration(estimate.seconds)} "
             f"({estimate.steps} steps × {estimate.seconds_per_step:.1f} s/step, plus loading, "
             f"saving and evaluation).")
     st.caption(f"How: {estimate.method}; total = steps × seconds per step + evaluation of "
@@ -254,7 +241,7 @@ def _progress(store: Store, run_id: str) -> None:
     if run.loss is not None:
         text += f" · loss {run.loss:.4f}"
     if run.eta_s is not None and run.step:
-        text += f" · about {_duration(run.eta_s)} left"
+        text += f" · about {duration(run.eta_s)} left"
     st.progress(run.fraction, text=text)
     st.caption(f"Run {run.id} ({run.status}): {escape_markdown(run.message)}")
     if run.status != "cancelling" and st.button("Cancel training", key="train_cancel"):
@@ -324,7 +311,7 @@ def evaluation_section(store: Store) -> None:
                                 line={"dash": "dot", "color": "gray"}))
     figure.update_layout(height=380, xaxis_range=[-0.02, 1.02])
     st.plotly_chart(figure, width="stretch", theme=None)  # keep the two models' colours
-    st.caption(f"Trained in {_duration(run.metrics.get('seconds'))} "
+    st.caption(f"Trained in {duration(run.metrics.get('seconds'))} "
                f"({run.metrics.get('seconds_per_step')} s per step) with "
                f"{_params_text(run.params)}.")
     admin_bias.name_swap_figures(cache.registry(), run.version_id)  # issue 15

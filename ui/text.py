@@ -20,3 +20,17 @@ def escape_markdown(text: str) -> str:
     escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", text)
     escaped = _AUTOLINK.sub("\\1\u200b", escaped).replace("@", "\u200b@")
     return escaped.replace("\n", "  \n")
+
+
+def duration(seconds: float | None) -> str:
+    """A duration for people: "45 s", "3 min 05 s", "2 h 07 min" ("?" when unknown)."""
+    if seconds is None:
+        return "?"
+    seconds = int(round(seconds))
+    if seconds < 60:
+        return f"{seconds} s"
+    minutes, secs = divmod(seconds, 60)
+    if minutes < 60:
+        return f"{minutes} min {secs:02d} s"
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours} h {minutes:02d} min"
