@@ -15,6 +15,7 @@ passages on their own instead.
 
 from __future__ import annotations
 
+import copy
 import os
 import threading
 import time
@@ -140,11 +141,22 @@ class SentenceTransformerEncoder:
         self.tokenizer = self.model.tokenizer
         self.max_tokens = int(self.model.max_seq_length)
         self.dim = int(self.model.get_embedding_dimension())
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # guards the model and its tokenizer (forward passes)
+        # A Rust ("fast") tokenizer is not safe to share between threads: a call that sets
+        # truncation while another thread tokenizes raises "RuntimeError: Already borrowed"
+        # (huggingface/tokenizers#537). The model's own tokenizer is only used under
+        # ``_lock``; offsets come from a private copy under a lock of their own, so they
+        # never wait for another session's forward pass.
+        self._offsets_tokenizer = copy.deepcopy(self.tokenizer)
+        self._offsets_lock = threading.Lock()
 
     def token_offsets(self, text: str) -> list[tuple[int, int]]:
-        encoded = self.tokenizer(text, add_special_tokens=False, return_offsets_mapping=True,
-                                 truncation=False, verbose=False)
+        """Character spans of ``text``'s tokens, without special tokens or truncation.
+        Safe to call from several threads while others encode."""
+        with self._offsets_lock:
+            encoded = self._offsets_tokenizer(text, add_special_tokens=False,
+                                              return_offsets_mapping=True, truncation=False,
+                                              verbose=False)
         return [tuple(span) for span in encoded["offset_mapping"]]
 
     def token_embeddings(self, texts: Sequence[str], progress: Progress | None = None,
@@ -181,9 +193,12 @@ class SentenceTransformerEncoder:
 
     def token_spans(self, text: str) -> list[tuple[int, int]]:
         """Character spans of the tokens :meth:`token_embeddings` returns for ``text``
-        (special tokens as empty spans), in the same order."""
-        encoded = self.tokenizer(text, add_special_tokens=True, return_offsets_mapping=True,
-                                 truncation=True, max_length=self.max_tokens, verbose=False)
+        (special tokens as empty spans), in the same order. Thread-safe like
+        :meth:`token_offsets`."""
+        with self._offsets_lock:
+            encoded = self._offsets_tokenizer(text, add_special_tokens=True,
+                                              return_offsets_mapping=True, truncation=True,
+                                              max_length=self.max_tokens, verbose=False)
         return [tuple(span) for span in encoded["offset_mapping"]]
 
     def encode(self, texts: Sequence[str], progress: Progress | None = None) -> np.ndarray:

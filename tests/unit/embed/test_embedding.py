@@ -194,3 +194,42 @@ def test_real_model_vectors_are_unit_length_and_cached(base_encoder, store: Stor
     embedder.embed(batch)
     assert embedder.stats.chunks_encoded == before
     assert embedder.stats.hits == 2
+
+
+def test_token_offsets_are_safe_while_another_thread_encodes(base_encoder) -> None:
+    # The app's warm-up thread (or another session) encodes while a ranking asks for token
+    # spans; a shared Rust tokenizer then raised "RuntimeError: Already borrowed"
+    # (huggingface/tokenizers#537). A fixed number of rounds, never a time limit.
+    import threading
+
+    texts = [f"Python developer with Django and PostgreSQL, {i} years. " * (i % 12 + 1)
+             for i in range(32)]
+    expected_spans = base_encoder.token_spans(texts[5])
+    expected_offsets = base_encoder.token_offsets(texts[7])
+    errors: list[BaseException] = []
+    encoding_done = threading.Event()
+
+    def encode() -> None:
+        try:
+            for _ in range(3):
+                base_encoder.encode(texts)
+        except BaseException as error:  # noqa: BLE001 - reported by the assertion below
+            errors.append(error)
+        finally:
+            encoding_done.set()
+
+    def tokenize() -> None:
+        try:
+            while not encoding_done.is_set():
+                assert base_encoder.token_spans(texts[5]) == expected_spans
+                assert base_encoder.token_offsets(texts[7]) == expected_offsets
+        except BaseException as error:  # noqa: BLE001
+            errors.append(error)
+
+    threads = [threading.Thread(target=encode)] + [threading.Thread(target=tokenize)
+                                                   for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
