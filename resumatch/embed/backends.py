@@ -210,7 +210,8 @@ def _export(version: ModelVersion, backend: str, data_dir: Path, out: Path,
             progress: Progress | None) -> dict[str, Any]:
     """Write a sentence-transformers model directory for ``backend`` into ``out``; an
     int8 backend quantizes the fp32 export of the same engine (exported first if needed)."""
-    from sentence_transformers import SentenceTransformer
+    with MODEL_LOAD_LOCK:
+        from sentence_transformers import SentenceTransformer
 
     engine = engine_of(backend)
     if backend in FP32_FILES:  # onnx, openvino: export from the torch weights
@@ -231,7 +232,8 @@ def _export(version: ModelVersion, backend: str, data_dir: Path, out: Path,
     shutil.copytree(source, out, ignore=shutil.ignore_patterns(
         MANIFEST, "model.onnx", "openvino_model.xml", "openvino_model.bin", "model_cache"))
     if backend == "onnx-int8":
-        from sentence_transformers import export_dynamic_quantized_onnx_model
+        with MODEL_LOAD_LOCK:
+            from sentence_transformers import export_dynamic_quantized_onnx_model
 
         target = quantization_target()
         export_dynamic_quantized_onnx_model(model, target, str(out))
@@ -251,8 +253,9 @@ def _quantize_openvino_static(model: Any, texts: Sequence[str], out: Path) -> No
     to 384 tokens; the same ``OVQuantizer.quantize`` call takes a local, already tokenized
     dataset instead, at the lengths the product encodes (at most 256 tokens).
     """
-    from datasets import Dataset
-    from optimum.intel import OVConfig, OVQuantizationConfig, OVQuantizer
+    with MODEL_LOAD_LOCK:
+        from datasets import Dataset
+        from optimum.intel import OVConfig, OVQuantizationConfig, OVQuantizer
 
     ov_model = model.transformers_model
     tokens = model.tokenizer(list(texts), truncation=True, max_length=model.max_seq_length)

@@ -40,9 +40,15 @@ POOLINGS = ("mean", "max", "first")
 PASSAGES_KEY = "passages-v2"
 
 MODEL_LOAD_LOCK = threading.RLock()
-"""Held while a model loads. transformers builds modules on the meta device by patching
-torch process-wide, so two loads at once in one process (two Streamlit sessions) break
-each other with "Cannot copy out of meta tensor"."""
+"""Held while a model loads and while the ML stack (torch, transformers,
+sentence-transformers, datasets, optimum) is first imported.
+
+- transformers builds modules on the meta device by patching torch process-wide, so two
+  loads at once in one process (two Streamlit sessions) break each other with "Cannot copy
+  out of meta tensor".
+- sentence-transformers' packages import each other in cycles; a second thread importing
+  one of them while the first is half-way (the app's warm-up thread and a page) gets
+  "cannot import name ... from partially initialized module"."""
 
 
 @dataclass(frozen=True)
@@ -107,7 +113,8 @@ def cpu_cores() -> int:
 
 def set_torch_threads() -> None:
     """Use every core for intra-op parallelism (torch defaults can be lower in containers)."""
-    import torch
+    with MODEL_LOAD_LOCK:
+        import torch
 
     cores = cpu_cores()
     if cores and torch.get_num_threads() != cores:
@@ -128,14 +135,14 @@ class SentenceTransformerEncoder:
 
     def __init__(self, path: Path | str, model_id: str, batch_size: int = 8,
                  backend: str = "torch", model_kwargs: dict | None = None) -> None:
-        from sentence_transformers import SentenceTransformer
-
-        set_torch_threads()
         self.path = Path(path)
         self.model_id = model_id
         self.backend = backend
         self.batch_size = batch_size
         with MODEL_LOAD_LOCK:
+            from sentence_transformers import SentenceTransformer
+
+            set_torch_threads()
             self.model = SentenceTransformer(str(self.path), device="cpu", backend=backend,
                                              model_kwargs=model_kwargs, local_files_only=True)
         self.tokenizer = self.model.tokenizer

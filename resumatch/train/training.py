@@ -116,10 +116,10 @@ def grouped_split(pairs: Sequence[Pair], test_fraction: float, seed: int,
 # -- 2. model ------------------------------------------------------------------------------
 def load_model(path: Path | str) -> SentenceTransformer:
     """A sentence-transformers model from a local directory, on the CPU, offline."""
-    from sentence_transformers import SentenceTransformer
-
-    set_torch_threads()
     with MODEL_LOAD_LOCK:
+        from sentence_transformers import SentenceTransformer
+
+        set_torch_threads()
         return SentenceTransformer(str(path), device="cpu", local_files_only=True)
 
 
@@ -159,7 +159,8 @@ class TrainingProgress:
 
 def progress_callback(report: Callable[[TrainingProgress], None]) -> TrainerCallback:
     """A ``TrainerCallback`` that reports step, epoch, loss and a time estimate."""
-    from transformers import TrainerCallback
+    with MODEL_LOAD_LOCK:
+        from transformers import TrainerCallback
 
     class ProgressCallback(TrainerCallback):
         def __init__(self) -> None:
@@ -201,18 +202,19 @@ def fine_tune(model: SentenceTransformer, train: Sequence[Pair], heldout: Sequen
               params: TrainingParams, callbacks: Sequence[TrainerCallback] = ()) -> float:
     """Train ``model`` in place with ``params.loss`` (CosineSimilarityLoss or CoSENTLoss);
     returns seconds per step."""
-    from datasets import Dataset
-    from sentence_transformers import (
-        SentenceTransformerTrainer,
-        SentenceTransformerTrainingArguments,
-    )
-    from sentence_transformers.sentence_transformer.evaluation import (
-        EmbeddingSimilarityEvaluator,
-    )
-    from sentence_transformers.sentence_transformer.losses import (
-        CoSENTLoss,
-        CosineSimilarityLoss,
-    )
+    with MODEL_LOAD_LOCK:
+        from datasets import Dataset
+        from sentence_transformers import (
+            SentenceTransformerTrainer,
+            SentenceTransformerTrainingArguments,
+        )
+        from sentence_transformers.sentence_transformer.evaluation import (
+            EmbeddingSimilarityEvaluator,
+        )
+        from sentence_transformers.sentence_transformer.losses import (
+            CoSENTLoss,
+            CosineSimilarityLoss,
+        )
 
     train_dataset = Dataset.from_dict({"sentence1": [p.resume for p in train],
                                        "sentence2": [p.job for p in train],
@@ -433,8 +435,9 @@ def measure_seconds_per_step(model_path: Path | str, pairs: Sequence[Pair],
     backward, AdamW update) with the same sequence length and frozen weights; the first
     step warms up and is not counted; the median of the others is returned.
     """
-    import torch
-    from sentence_transformers.sentence_transformer.losses import CosineSimilarityLoss
+    with MODEL_LOAD_LOCK:
+        import torch
+        from sentence_transformers.sentence_transformer.losses import CosineSimilarityLoss
 
     model = load_model(model_path)
     prepare_for_training(model, params)

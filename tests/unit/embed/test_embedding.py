@@ -233,3 +233,43 @@ def test_token_offsets_are_safe_while_another_thread_encodes(base_encoder) -> No
     for thread in threads:
         thread.join()
     assert errors == []
+
+
+FIRST_IMPORTS_IN_TWO_THREADS = """
+import threading
+from resumatch.embed.embedding import SentenceTransformerEncoder, base_model_path
+from resumatch.train.training import load_model, progress_callback
+
+errors = []
+
+def run(step):
+    try:
+        step()
+    except Exception as error:
+        errors.append(repr(error))
+
+steps = [lambda: SentenceTransformerEncoder(base_model_path(), "base"),
+         lambda: (progress_callback(print), load_model(base_model_path()))]
+threads = [threading.Thread(target=run, args=(step,)) for step in steps]
+for thread in threads:
+    thread.start()
+for thread in threads:
+    thread.join()
+print(errors)
+"""
+
+
+@pytest.mark.parametrize("attempt", range(2))
+def test_two_threads_can_import_and_load_the_model_at_once(attempt: int) -> None:
+    # The app's warm-up thread loads the model while a page imports the training stack;
+    # sentence-transformers' modules import each other in cycles, and a second thread then
+    # got "cannot import name ... from partially initialized module". A fresh process each
+    # time (the race is in the first import).
+    import subprocess
+    import sys
+
+    from paths import ROOT
+
+    done = subprocess.run([sys.executable, "-c", FIRST_IMPORTS_IN_TWO_THREADS], cwd=ROOT,
+                          capture_output=True, text=True, check=True)
+    assert done.stdout.strip().splitlines()[-1] == "[]", done.stdout + done.stderr
