@@ -33,8 +33,8 @@ import tempfile
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import asdict, dataclass, field
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -473,6 +473,26 @@ def chunks_per_second(encoder: Encoder, texts: Sequence[str], repeats: int = 2) 
     return len(texts) / best
 
 
+def timed_in_turn(encoders: Mapping[str, Encoder], texts: Sequence[str], rounds: int = 3,
+                  ) -> dict[str, float]:
+    """Chunks per second of each encoder on ``texts``, best of ``rounds``, timed in turn.
+
+    Each round encodes ``texts`` once with every encoder, one after the other, so load
+    that comes and goes on a busy machine slows every backend alike. Timing each backend
+    once, minutes apart (while it is checked), let a busy spell crown a slower backend
+    (issue 14: auto chose onnx at 0.87x torch under load). Returns {name: chunks/s}."""
+    texts = list(texts)
+    for encoder in encoders.values():
+        encoder.encode(texts[:4])  # the first inference compiles (OpenVINO) and allocates
+    best = dict.fromkeys(encoders, float("inf"))
+    for _ in range(rounds):
+        for name, encoder in encoders.items():
+            started = time.perf_counter()
+            encoder.encode(texts)
+            best[name] = min(best[name], time.perf_counter() - started)
+    return {name: len(texts) / max(seconds, 1e-9) for name, seconds in best.items()}
+
+
 def timing_texts(encoder: Encoder, documents: Sequence[Document], limit: int = 16,
                  ) -> list[str]:
     """Token windows of the sample documents, longest first: what the product mostly
@@ -533,10 +553,11 @@ def check_backends(version: ModelVersion, data_dir: Path,
     """Export, check and time every candidate against torch fp32; choose the fastest
     that passed (torch when none did). Returns the decision and the chosen encoder.
 
-    ``judge`` decides what passes (see :func:`compare_to_reference`); progress is
-    reported as (step, steps, note), one step per candidate."""
+    ``judge`` decides what passes (see :func:`compare_to_reference`). The speeds that
+    decide are timed again side by side (:func:`timed_in_turn`). Progress is reported as
+    (step, steps, note): one step per candidate, then one for the timing."""
     check_docs, check_queries = check_set()
-    steps = len(candidates) + 1
+    steps = len(candidates) + 2  # torch, each candidate, then the side-by-side timing
     if progress:
         progress(0, steps, f"checking faster encoders for model {version.id} (first use)")
     torch_encoder = load_backend(version, TORCH, data_dir)
@@ -563,6 +584,13 @@ def check_backends(version: ModelVersion, data_dir: Path,
                 loaded[backend] = encoder
         logger.info("backend check %s", check.summary())
         checks.append(check)
+    if len(loaded) > 1:  # time the backends that passed again, side by side
+        if progress:
+            progress(len(candidates) + 1, steps,
+                     "timing the encoders that passed, side by side")
+        rates = timed_in_turn(loaded, timing)
+        checks = [replace(c, chunks_per_s=round(rates[c.backend], 2)) if c.backend in rates
+                  else c for c in checks]
     passed = [c for c in checks if c.passed]
     chosen = max(passed, key=lambda c: c.chunks_per_s or 0.0).backend if passed else TORCH
     decision = BackendDecision(version.id, chosen, checks, cpu_label(), time.time())

@@ -150,11 +150,62 @@ def test_auto_picks_the_fastest_backend_that_passed(
     monkeypatch.setattr(backends, "load_backend", load)
     monkeypatch.setattr(backends, "compare_to_reference", compare)
     monkeypatch.setattr(backends, "chunks_per_second", lambda *a: 10.0)
+    timed: list[list[str]] = []
+
+    def in_turn(encoders, texts):  # noqa: ANN001, ANN202 - the speeds of the checks above
+        timed.append(sorted(encoders))
+        return {name: checks[name].chunks_per_s for name in encoders}
+
+    monkeypatch.setattr(backends, "timed_in_turn", in_turn)
     encoder = ServingEncoder(base_version, AUTO, data_dir, store)
 
     assert encoder.model_id == "base@openvino"  # the fastest of those that passed
+    assert timed == [["onnx", "onnx-int8", "openvino", "torch"]]  # only those that passed
     assert encoder.status.label() == "openvino (auto)" and encoder.status.fallback is None
     assert encoder.loaded.model_id == "base:openvino"  # the checked model, not a reload
+
+
+def test_the_side_by_side_timing_decides_not_the_timing_during_each_check(
+        base_version, data_dir, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Each check timed its backend once, minutes apart: a busy spell while openvino was
+    # checked made onnx look faster. Timed again in turn, openvino wins.
+    checks = {"openvino-int8": BackendCheck("openvino-int8", False, 0.97, 0.9, 0.6, 0.5, 40.0),
+              "openvino": BackendCheck("openvino", True, 1, 1, 1, 1, 8.0),
+              "onnx-int8": BackendCheck("onnx-int8", False, 0.97, 0.9, 0.6, 0.5, 30.0),
+              "onnx": BackendCheck("onnx", True, 1, 1, 1, 1, 12.0)}
+    monkeypatch.setattr(backends, "load_backend",
+                        lambda version, backend, data_dir, progress=None:
+                        WordEncoder(model_id=f"{version.id}:{backend}"))
+    monkeypatch.setattr(backends, "compare_to_reference",
+                        lambda backend, *args: checks[backend])
+    monkeypatch.setattr(backends, "chunks_per_second", lambda *a: 10.0)
+    monkeypatch.setattr(backends, "timed_in_turn", lambda encoders, texts: {
+        "torch": 10.0, "openvino": 26.0, "onnx": 18.0})
+    notes: list[str] = []
+
+    decision, loaded = backends.check_backends(
+        base_version, data_dir, progress=lambda done, total, note: notes.append(
+            f"{done}/{total} {note}"))
+
+    assert decision.chosen == "openvino" and list(loaded) == ["openvino"]
+    speeds = {c.backend: c.chunks_per_s for c in decision.checks}
+    assert speeds == {"torch": 10.0, "openvino-int8": 40.0, "openvino": 26.0,
+                      "onnx-int8": 30.0, "onnx": 18.0}  # rejected ones keep their timing
+    assert notes[-1] == "5/6 timing the encoders that passed, side by side"
+
+
+def test_timed_in_turn_times_every_encoder_each_round() -> None:
+    calls: list[str] = []
+
+    class Named(WordEncoder):
+        def encode(self, texts, progress=None):  # noqa: ANN001, ANN202
+            calls.append(self.model_id)
+            return super().encode(texts, progress)
+
+    rates = backends.timed_in_turn({"a": Named(model_id="a"), "b": Named(model_id="b")},
+                                   ["some text", "more text"], rounds=2)
+    assert set(rates) == {"a", "b"} and all(rate > 0 for rate in rates.values())
+    assert calls == ["a", "b", "a", "b", "a", "b"]  # a warm-up each, then in turn
 
 
 def test_a_decision_made_on_another_cpu_is_not_reused(base_version, data_dir, store) -> None:
