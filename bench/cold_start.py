@@ -47,7 +47,13 @@ for extra in (ROOT / "tests" / "e2e", ROOT / "tests", ROOT):
     if str(extra) not in sys.path:
         sys.path.insert(0, str(extra))
 
-from e2e_support import CHROMIUM, CHROMIUM_ARGS, AppServer, wait_for_app  # noqa: E402
+from e2e_support import (  # noqa: E402
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    AppServer,
+    ready_to_rank,
+    wait_for_app,
+)
 from paths import ASSETS, SHARED_DATA  # noqa: E402
 
 N_RESUMES = 5 * 10
@@ -184,6 +190,7 @@ def cold_run(resumes: list[Path], jobs: list[Path], workdir: Path, models_dir: P
             expect(page.locator(f".st-key-{key}").get_by_test_id("stFileChip")
                    ).to_have_count(len(files), timeout=60_000)
             wait_for_app(page)
+        ready_to_rank(page, len(resumes), len(jobs))  # the server has every upload
         upload = time.perf_counter() - start
 
         pid = server.process.pid

@@ -67,6 +67,9 @@ with right:
         job_pasted = inputs.paste_boxes("job", "Job")
     opening_docs = pool_match.saved_openings()
 
+st.caption(inputs.ready_line(
+    inputs.count_inputs(resume_files, resume_pasted, samples[0]),
+    inputs.count_inputs(job_files, job_pasted, samples[1] + opening_docs)))
 if st.button("Rank candidates", type="primary") or st.session_state.pop("rank_now", False):
     resumes = inputs.collect(resume_files, resume_pasted, samples[0], settings.max_upload_bytes,
                              settings.max_files)

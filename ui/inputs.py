@@ -60,6 +60,21 @@ def paste_boxes(side: str, label: str) -> list[tuple[str, str]]:
     return pasted
 
 
+def count_inputs(files: list | None, pasted: list[tuple[str, str]],
+                 samples: list[Document]) -> int:
+    """How many sources one side of the Match page has: uploaded files (a CSV or ZIP
+    counts once), non-empty pasted texts and sample documents."""
+    return len(files or []) + sum(1 for _, text in pasted if text.strip()) + len(samples)
+
+
+def ready_line(resumes: int, jobs: int) -> str:
+    """The line above *Rank candidates* that says what a click would rank. It is drawn by
+    the run that saw the uploads, so it also tells (a person or a browser test) that the
+    server has them."""
+    return (f"Ready to rank: {resumes} resume file(s) or text(s), {jobs} job description "
+            "file(s) or text(s).")
+
+
 def read_uploads(files: list, max_bytes: int, max_files: int | None = None,
                  progress: Progress | None = None) -> tuple[list[Document], list[ReadError]]:
     """Read uploaded files; oversized ones are refused before their bytes are read.

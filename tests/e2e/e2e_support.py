@@ -25,6 +25,45 @@ def wait_for_app(page, timeout_ms: int = 60_000) -> None:
                            timeout=timeout_ms)
 
 
+def sign_in(page, password: str = ADMIN_PASSWORD, attempts: int = 3,
+            timeout_ms: int = 30_000) -> None:
+    """Unlock the admin page with the sidebar form. A submit sent while the server is
+    still busy with an earlier run of the session can be lost (Streamlit; seen in CI on a
+    page that had just reloaded), so when "Lock admin" does not appear the form is sent
+    again, as a person would click again. Raises AssertionError after ``attempts``."""
+    from playwright.sync_api import expect
+
+    sidebar = page.get_by_test_id("stSidebar")
+    lock = sidebar.get_by_role("button", name="Lock admin")
+    for attempt in range(attempts):
+        wait_for_app(page, 2 * timeout_ms)
+        if lock.count():
+            return
+        box = sidebar.get_by_label("Admin password")
+        if not box.is_visible():
+            sidebar.get_by_text("Admin sign-in").click()
+        box.fill(password)
+        sidebar.get_by_role("button", name="Unlock admin").click()
+        try:
+            expect(lock).to_be_visible(timeout=timeout_ms)
+            return
+        except AssertionError:
+            if attempt == attempts - 1:
+                raise
+
+
+def ready_to_rank(page, resumes: int, jobs: int, timeout_ms: int = 60_000) -> None:
+    """Wait until the server has run the Match page with every upload: its "Ready to
+    rank" line counts them. The file chips alone do not say so (the browser draws them
+    before the rerun), and a click sent while that rerun is under way can be lost."""
+    from playwright.sync_api import expect
+
+    from ui.inputs import ready_line
+
+    expect(page.get_by_text(ready_line(resumes, jobs))).to_be_visible(timeout=timeout_ms)
+    wait_for_app(page, timeout_ms)
+
+
 def choose(page, key: str, option: str, timeout_ms: int = 60_000) -> None:
     """Pick ``option`` in the selectbox with widget key ``key``, retrying when a rerun
     replaces the widget under the pointer (the list then closes before the click)."""

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from e2e_support import ADMIN_PASSWORD, wait_for_app
+from e2e_support import sign_in, wait_for_app
 from playwright.sync_api import Page, expect
 
 from tests.conftest import ASSETS
@@ -16,14 +16,6 @@ pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 TRAIN_TIMEOUT_MS = 420_000  # a separate process loads the model, trains, evaluates twice
 APP_TIMEOUT_MS = 120_000
-
-
-def sign_in(page: Page) -> None:
-    sidebar = page.get_by_test_id("stSidebar")
-    sidebar.get_by_text("Admin sign-in").click()
-    sidebar.get_by_label("Admin password").fill(ADMIN_PASSWORD)
-    sidebar.get_by_role("button", name="Unlock admin").click()
-    expect(sidebar.get_by_role("button", name="Lock admin")).to_be_visible()
 
 
 def admin_is_closed(page: Page) -> None:

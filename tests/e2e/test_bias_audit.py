@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from bias_support import OPENING, categories_csv, seed_opening
-from e2e_support import ADMIN_PASSWORD, choose, wait_for_app
+from e2e_support import choose, sign_in, wait_for_app
 from playwright.sync_api import Locator, Page, expect
 
 from resumatch.config import Settings
@@ -35,14 +35,6 @@ def cells(page: Page, key: str) -> list[str]:
     grid = keyed(page, key).get_by_test_id("stDataFrame")
     expect(grid.locator("[role='gridcell']").first).to_be_attached(timeout=TIMEOUT_MS)
     return grid.locator("[role='gridcell']").all_inner_texts()
-
-
-def sign_in(page: Page) -> None:
-    sidebar = page.get_by_test_id("stSidebar")
-    sidebar.get_by_text("Admin sign-in").click()
-    sidebar.get_by_label("Admin password").fill(ADMIN_PASSWORD)
-    sidebar.get_by_role("button", name="Unlock admin").click()
-    expect(sidebar.get_by_role("button", name="Lock admin")).to_be_visible()
 
 
 def test_upload_categories_open_the_report_and_download_it(start_app, page: Page,

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import pytest
-from e2e_support import choose, wait_for_app
+from e2e_support import choose, ready_to_rank, wait_for_app
 from paths import SHARED_CASES
 from playwright.sync_api import Page, expect
 
@@ -28,7 +28,7 @@ def test_a_scanned_pdf_shows_its_ocr_text_and_mark(app_server, page: Page) -> No
         SCAN_CASE / "j" / "platform_engineer.txt")
     expect(page.locator(".st-key-job_files").get_by_test_id("stFileChip")).to_have_count(
         1, timeout=30_000)
-    wait_for_app(page)
+    ready_to_rank(page, 2, 1)
     page.get_by_role("button", name="Rank candidates").click()
     expect(page.get_by_text("Results — 2 resumes × 1 jobs")).to_be_visible(
         timeout=RANK_TIMEOUT_MS)

@@ -14,7 +14,7 @@ import re
 from pathlib import Path
 
 import pytest
-from e2e_support import choose, wait_for_app
+from e2e_support import choose, ready_to_rank, wait_for_app
 from fixtures_docs import ROOT, docx_bytes, pdf_bytes
 from playwright.sync_api import Page, expect
 
@@ -91,7 +91,7 @@ def test_upload_rank_inspect_and_download(app_server, page: Page, tmp_path: Path
     page.locator(".st-key-job_files input[type='file']").set_input_files(jobs)
     expect(page.locator(".st-key-job_files").get_by_test_id("stFileChip")).to_have_count(
         2, timeout=30_000)
-    wait_idle(page)
+    ready_to_rank(page, 3, 2)
     page.get_by_role("button", name="Rank candidates").click()
 
     # Ranked table for the first job.

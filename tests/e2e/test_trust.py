@@ -12,7 +12,7 @@ import json
 import time
 
 import pytest
-from e2e_support import wait_for_app
+from e2e_support import ready_to_rank, wait_for_app
 from playwright.sync_api import Browser, Page, expect
 
 from resumatch.store import Store
@@ -72,6 +72,7 @@ def test_hostile_file_name_and_content_render_as_plain_text(app_server, page: Pa
     wait_for_app(page)
     upload(page, "resume_files", [text_file("../../etc/passwd.txt", HOSTILE)])
     upload(page, "job_files", [JOB])
+    ready_to_rank(page, 1, 1)
     page.get_by_role("button", name="Rank candidates").click()
     wait_for_results(page, 1)
 
@@ -106,6 +107,7 @@ def test_blind_mode_shows_candidate_numbers_and_no_contact_details(app_server,
               "B.Sc. Computer Science, 2012. Jane enjoys mentoring.")
     upload(page, "resume_files", [text_file("jane_doe_cv.txt", resume)])
     upload(page, "job_files", [JOB])
+    ready_to_rank(page, 1, 1)
     page.get_by_role("button", name="Rank candidates").click()
     wait_for_results(page, 1)
 
@@ -167,6 +169,7 @@ def test_five_sessions_rank_at_once_while_a_fine_tune_runs(
                 text_file(f"{tokens[i]}_a.txt", f"{tokens[i]} Python Django developer {i}"),
                 text_file(f"{tokens[i]}_b.txt", f"{tokens[i]} ICU nurse, ventilators {i}")])
             upload(page, "job_files", [JOB])
+            ready_to_rank(page, 2, 1)
         run = start_fine_tune(app_server, monkeypatch)
         # Rank only once the fine-tune is really training.
         deadline = time.monotonic() + 180

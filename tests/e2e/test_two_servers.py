@@ -20,7 +20,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from e2e_support import ADMIN_PASSWORD, wait_for_app
+from e2e_support import sign_in, wait_for_app
 from fixtures_docs import SAMPLE_RESUMES
 from playwright.sync_api import Locator, Page, expect
 
@@ -75,12 +75,7 @@ def open_app(page: Page, url: str) -> None:
 def open_admin(page: Page, url: str) -> None:
     """A fresh session on ``url`` (a reload is one too), signed in, on the admin page."""
     open_app(page, url)
-    sidebar = page.get_by_test_id("stSidebar")
-    sidebar.get_by_text("Admin sign-in").click()
-    sidebar.get_by_label("Admin password").fill(ADMIN_PASSWORD)
-    sidebar.get_by_role("button", name="Unlock admin").click()
-    expect(sidebar.get_by_role("button", name="Lock admin")).to_be_visible(
-        timeout=APP_TIMEOUT_MS)
+    sign_in(page, timeout_ms=APP_TIMEOUT_MS // 4)
     page.get_by_test_id("stSidebarNav").get_by_role("link", name="Admin").click()
     expect(page.get_by_role("heading", name="Bulk ingest and re-embedding")).to_be_visible(
         timeout=APP_TIMEOUT_MS)
