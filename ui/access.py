@@ -51,6 +51,11 @@ def sidebar_login() -> None:
         return
     with st.sidebar:
         if st.session_state.get(UNLOCKED_KEY):
+            # A link in the page itself, beside "Lock admin": the navigation menu has been
+            # seen (in browser tests) to keep its old list after unlocking, until the
+            # next rerun.
+            st.page_link("pages/admin.py", label="Open the admin page",
+                         icon=":material/admin_panel_settings:")
             if st.button("Lock admin", key="admin_lock"):
                 st.session_state[UNLOCKED_KEY] = False
                 st.rerun()

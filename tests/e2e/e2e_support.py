@@ -52,6 +52,12 @@ def sign_in(page, password: str = ADMIN_PASSWORD, attempts: int = 3,
                 raise
 
 
+def open_admin_page(page, timeout_ms: int = 60_000) -> None:
+    """After :func:`sign_in`: follow the sidebar's "Open the admin page" link."""
+    page.get_by_test_id("stSidebar").get_by_role("link", name="Open the admin page").click(
+        timeout=timeout_ms)
+
+
 def ready_to_rank(page, resumes: int, jobs: int, timeout_ms: int = 60_000) -> None:
     """Wait until the server has run the Match page with every upload: its "Ready to
     rank" line counts them. The file chips alone do not say so (the browser draws them

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from e2e_support import sign_in, wait_for_app
+from e2e_support import open_admin_page, sign_in, wait_for_app
 from playwright.sync_api import Page, expect
 
 from tests.conftest import ASSETS
@@ -51,7 +51,7 @@ def test_upload_train_evaluate_promote_and_match_with_the_new_version(
         timeout=APP_TIMEOUT_MS)
     wait_for_app(page, APP_TIMEOUT_MS)
     sign_in(page)
-    page.get_by_test_id("stSidebarNav").get_by_role("link", name="Admin").click()
+    open_admin_page(page)
     expect(page.get_by_role("heading", name="Labeled pairs")).to_be_visible()
 
     # 1. Upload the sample pairs through the browser and store them.

@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from bias_support import OPENING, categories_csv, seed_opening
-from e2e_support import choose, sign_in, wait_for_app
+from e2e_support import choose, open_admin_page, sign_in, wait_for_app
 from playwright.sync_api import Locator, Page, expect
 
 from resumatch.config import Settings
@@ -49,7 +49,7 @@ def test_upload_categories_open_the_report_and_download_it(start_app, page: Page
     page.goto(server.url)
     wait_for_app(page, TIMEOUT_MS)
     sign_in(page)
-    page.get_by_test_id("stSidebarNav").get_by_role("link", name="Admin").click()
+    open_admin_page(page)
     expect(page.get_by_role("heading", name="Bias audit")).to_be_visible(timeout=TIMEOUT_MS)
     wait_for_app(page, TIMEOUT_MS)
 

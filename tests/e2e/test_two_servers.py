@@ -20,7 +20,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from e2e_support import sign_in, wait_for_app
+from e2e_support import open_admin_page, sign_in, wait_for_app
 from fixtures_docs import SAMPLE_RESUMES
 from playwright.sync_api import Locator, Page, expect
 
@@ -76,7 +76,7 @@ def open_admin(page: Page, url: str) -> None:
     """A fresh session on ``url`` (a reload is one too), signed in, on the admin page."""
     open_app(page, url)
     sign_in(page, timeout_ms=APP_TIMEOUT_MS // 4)
-    page.get_by_test_id("stSidebarNav").get_by_role("link", name="Admin").click()
+    open_admin_page(page)
     expect(page.get_by_role("heading", name="Bulk ingest and re-embedding")).to_be_visible(
         timeout=APP_TIMEOUT_MS)
     wait_for_app(page, APP_TIMEOUT_MS)
