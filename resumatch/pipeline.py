@@ -30,6 +30,7 @@ from resumatch.rank.evidence import PassageIndex
 from resumatch.rank.explain import MemoEncoder, clip, explain
 from resumatch.rank.marks import get_marks
 from resumatch.rank.matching import matrix_frame, rankings
+from resumatch.rank.memo import RANKINGS, ranking_key
 from resumatch.rank.scoring import PoolScores, score_pool
 from resumatch.store import Store, open_store  # open_store: SQLite file or PostgreSQL URL
 
@@ -179,7 +180,8 @@ def match(resumes: Sequence[Document], jobs: Sequence[Document], embedder: Embed
     Resumes are embedded with their passages (one forward pass, see
     :mod:`resumatch.embed.embedding`); the ranking is :func:`score_pool`. Requirement
     marks come from ``marks`` (job sha256 -> requirement -> mark) or, by default, from
-    the store.
+    the store. Ranking an unchanged pool again (same texts, names, model and marks)
+    reuses the scores of the first time (:mod:`resumatch.rank.memo`).
     """
     total = len(resumes) + len(jobs)
 
@@ -197,10 +199,18 @@ def match(resumes: Sequence[Document], jobs: Sequence[Document], embedder: Embed
         embedder = dataclasses.replace(embedder, encoder=current())
     resume_emb = embedder.embed(list(resumes), scaled(0, len(resumes)), passages=True)
     job_emb = embedder.embed(list(jobs), scaled(len(resumes), len(jobs)))
-    index = PassageIndex(embedder.encoder, embedder.store, embedder)
     if marks is None and embedder.store is not None:
         marks = {job.sha256: get_marks(embedder.store, job.sha256) for job in jobs}
-    pool = score_pool(resume_emb, job_emb, index=index, marks=marks)
+    # The same pool, model and marks as a recent ranking: its scores, not a second scoring.
+    key = ranking_key(embedder.encoder.model_id, embedder.chunking.key, resume_emb, job_emb,
+                      marks)
+    kept = RANKINGS.get(embedder.store, key)
+    if kept is not None:
+        pool, index = kept
+    else:
+        index = PassageIndex(embedder.encoder, embedder.store, embedder)
+        pool = score_pool(resume_emb, job_emb, index=index, marks=marks)
+        RANKINGS.put(embedder.store, key, (pool, index))
     table = rankings(pool.cosine, [d.name for d in resumes], [d.name for d in jobs],
                      rank_by=pool.ranking, extra={"fit": pool.fit, **ranking_notes(pool)})
     add_reading_notes(table, resumes)

@@ -109,8 +109,9 @@ def purge_candidate_data(store: Store, include_training_data: bool = True,
     everything = store.delete_all_rows([*tables, *POOL_TABLES])
     # The pool's tables are reported only when they had rows (older reports stay as they were).
     deleted = {table: n for table, n in everything.items() if table in tables or n}
-    if any(table in deleted for table in POOL_TABLES):
-        with store.connect() as conn:
+    with store.connect() as conn:
+        _bump_erasure_version(conn)
+        if any(table in deleted for table in POOL_TABLES):
             _bump_pool_version(conn)
     kept_tables = [*KEPT_TABLES, *([] if include_training_data else TRAINING_TABLES)]
     store.audit(session, "purge", detail={"deleted": deleted,
@@ -123,6 +124,9 @@ def purge_candidate_data(store: Store, include_training_data: bool = True,
 # -- one candidate ---------------------------------------------------------------------
 
 POOL_VERSION_KEY = "pool.version"  # resumatch.pool.changes.POOL_VERSION_KEY
+# Changes with every erasure or purge: in-memory copies of derived data (the ranking memo,
+# resumatch.rank.memo) compare it before serving anything, in every process.
+ERASURE_VERSION_KEY = "erasure.version"
 
 
 def _bump_pool_version(conn: Any) -> None:
@@ -131,6 +135,13 @@ def _bump_pool_version(conn: Any) -> None:
     conn.execute("INSERT INTO settings (key, value) VALUES (?, ?)"
                  " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                  (POOL_VERSION_KEY, uuid.uuid4().hex))
+
+
+def _bump_erasure_version(conn: Any) -> None:
+    """A new erasure token (see ``ERASURE_VERSION_KEY``)."""
+    conn.execute("INSERT INTO settings (key, value) VALUES (?, ?)"
+                 " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                 (ERASURE_VERSION_KEY, uuid.uuid4().hex))
 
 
 @dataclass(frozen=True)
@@ -237,6 +248,7 @@ def purge_candidate(store: Store, candidate_id: int, session: str = "cli",
         deleted["candidates"] = conn.execute(
             f"DELETE FROM candidates WHERE id IN ({_in(group)})", group).rowcount
         _bump_pool_version(conn)
+        _bump_erasure_version(conn)
     store.audit(session, "erase_candidate", documents=hashes,
                 detail={"candidate": candidate_id, "merged": group[1:],
                         "deleted": {k: v for k, v in deleted.items() if v}})

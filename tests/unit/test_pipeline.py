@@ -21,6 +21,7 @@ from resumatch.pipeline import (
     open_store,
 )
 from resumatch.rank.matching import candidates_for_job
+from resumatch.rank.memo import RANKINGS
 from resumatch.store import Store
 
 CAREER_CHANGER = "omar_haddad_career_changer"
@@ -158,5 +159,6 @@ def test_exporting_a_cached_ranking_embeds_nothing(career_change_pool) -> None:
     def load():  # noqa: ANN202
         raise AssertionError("the model was loaded to export a cached ranking")
 
+    RANKINGS.clear()  # a new process (a CLI run) has no ranking memo: only the store's cache
     again = match(resumes, jobs, Embedder(LazyEncoder("base", load), store, DEFAULT_CHUNKING))
     assert "resume" in export_rankings(again).splitlines()[0]
