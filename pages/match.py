@@ -8,6 +8,7 @@ import streamlit as st
 from resumatch.pipeline import MatchResult, export_matrix, match
 from resumatch.rank.matching import candidates_for_job, jobs_for_candidate, matrix_frame
 from ui import (
+    ahead,
     audit_panel,
     blind,
     cache,
@@ -70,19 +71,36 @@ with right:
 st.caption(inputs.ready_line(
     inputs.count_inputs(resume_files, resume_pasted, samples[0]),
     inputs.count_inputs(job_files, job_pasted, samples[1] + opening_docs)))
+inputs_key = ahead.inputs_key(resume_files, resume_pasted, samples[0], job_files, job_pasted,
+                              samples[1] + opening_docs, blind_on, cache.active_version().id)
+
+
+def read_both() -> tuple[inputs.Collected, inputs.Collected]:
+    return (inputs.read_side(resume_files, resume_pasted, samples[0],
+                             settings.max_upload_bytes, settings.max_files),
+            inputs.read_side(job_files, job_pasted, samples[1] + opening_docs,
+                             settings.max_upload_bytes, settings.max_files))
+
+
 if st.button("Rank candidates", type="primary") or st.session_state.pop("rank_now", False):
-    resumes = inputs.collect(resume_files, resume_pasted, samples[0], settings.max_upload_bytes,
-                             settings.max_files)
-    jobs = inputs.collect(job_files, job_pasted, samples[1] + opening_docs,
-                          settings.max_upload_bytes, settings.max_files)
+    bar = st.progress(0.0, text="Reading…")
+    done_ahead = ahead.finish(inputs_key, bar)  # work started when the files arrived
+    if done_ahead is not None:
+        resumes, jobs = done_ahead
+    else:
+        resumes = inputs.collect(resume_files, resume_pasted, samples[0],
+                                 settings.max_upload_bytes, settings.max_files)
+        jobs = inputs.collect(job_files, job_pasted, samples[1] + opening_docs,
+                              settings.max_upload_bytes, settings.max_files)
     st.session_state["read_problems"] = [str(e) for e in resumes.errors + jobs.errors]
     st.session_state["read_notes"] = resumes.notes + jobs.notes
     st.session_state.pop(RESULT_KEY, None)
     if not resumes.docs or not jobs.docs:
+        bar.empty()
         missing = "resume" if not resumes.docs else "job description"
         st.session_state["read_problems"].append(f"No readable {missing} yet: add at least one.")
     else:
-        bar = st.progress(0.0, text="Embedding…")
+        bar.progress(0.0, text="Embedding…")
 
         def progress(done: int, total: int, note: str) -> None:
             # The note carries the encoder's chunks/s while passages are embedded.
@@ -96,6 +114,10 @@ if st.button("Rank candidates", type="primary") or st.session_state.pop("rank_no
         audit_panel.record_ranking(st.session_state[RESULT_KEY], blind_on)
         # Ranked resumes become talent-pool candidates (never in blind mode).
         pool_match.keep_ranked(st.session_state[RESULT_KEY], resumes.docs, blind_on)
+
+elif resume_files or job_files:
+    # Uploads arrived: read and rank them in the background until the click comes.
+    ahead.start(inputs_key, read_both, cache.embedder(), blind_on)
 
 problems = st.session_state.get("read_problems", [])
 if problems:

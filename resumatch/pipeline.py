@@ -219,6 +219,33 @@ def match(resumes: Sequence[Document], jobs: Sequence[Document], embedder: Embed
                        store=embedder.store, pool=pool, index=index)
 
 
+def rank_ahead(resumes: Sequence[Document], jobs: Sequence[Document], embedder: Embedder,
+               progress: Progress | None = None) -> None:
+    """Do a ranking's work before anyone asks for it, so the ranking that follows finds it
+    done. The app runs this in a background thread as soon as files are uploaded; a
+    recruiter who then clicks *Rank candidates* waits only for what is left.
+
+    With both sides present it is :func:`match` itself, result dropped: the vectors go to
+    the store's embedding cache and the scores to the ranking memo
+    (:mod:`resumatch.rank.memo`), so a ranking of the same inputs is a cached re-rank.
+    With one side only, that side is embedded. Rankings are the same with or without it:
+    the ranking reads the vectors and scores it would have computed.
+
+    Raises whatever embedding or scoring raises (the caller logs it; the ranking at the
+    click then meets the same error and shows it).
+    """
+    if resumes and jobs:
+        match(resumes, jobs, embedder, progress)
+        return
+    current = getattr(embedder.encoder, "current", None)
+    if callable(current):
+        embedder = dataclasses.replace(embedder, encoder=current())
+    if resumes:
+        embedder.embed(list(resumes), progress, passages=True)
+    if jobs:
+        embedder.embed(list(jobs), progress)
+
+
 def rescore(result: MatchResult, marks: dict[str, dict[str, str]] | None = None,
             ) -> MatchResult:
     """The same ranking scored again from its vectors (nothing is embedded): after a

@@ -100,15 +100,22 @@ def read_uploads(files: list, max_bytes: int, max_files: int | None = None,
     return docs, errors
 
 
-def collect(files: list, pasted: list[tuple[str, str]], samples: list[Document],
-            max_bytes: int, max_files: int | None = None) -> Collected:
-    """All documents of one side: samples, uploads and pasted text, deduplicated.
-
-    While a scan is read by OCR, a caption says which page.
-    """
-    status = st.empty()
-    uploaded, errors = read_uploads(files, max_bytes, max_files,
-                                    progress=lambda note: status.caption(f"Reading… {note}"))
-    status.empty()
+def read_side(files: list, pasted: list[tuple[str, str]], samples: list[Document],
+              max_bytes: int, max_files: int | None = None,
+              progress: Progress | None = None) -> Collected:
+    """All documents of one side: samples, uploads and pasted text, deduplicated. Touches
+    no widget, so a background thread can call it (:mod:`ui.ahead`)."""
+    uploaded, errors = read_uploads(files, max_bytes, max_files, progress)
     docs, notes = dedupe(samples + uploaded + documents_from_text(pasted))
     return Collected(docs=docs, errors=errors, notes=notes)
+
+
+def collect(files: list, pasted: list[tuple[str, str]], samples: list[Document],
+            max_bytes: int, max_files: int | None = None) -> Collected:
+    """:func:`read_side`, with a caption that says which page while a scan is read by OCR.
+    """
+    status = st.empty()
+    collected = read_side(files, pasted, samples, max_bytes, max_files,
+                          progress=lambda note: status.caption(f"Reading… {note}"))
+    status.empty()
+    return collected

@@ -19,6 +19,7 @@ from resumatch.pipeline import (
     match,
     open_registry,
     open_store,
+    rank_ahead,
 )
 from resumatch.rank.matching import candidates_for_job
 from resumatch.rank.memo import RANKINGS
@@ -162,3 +163,31 @@ def test_exporting_a_cached_ranking_embeds_nothing(career_change_pool) -> None:
     RANKINGS.clear()  # a new process (a CLI run) has no ranking memo: only the store's cache
     again = match(resumes, jobs, Embedder(LazyEncoder("base", load), store, DEFAULT_CHUNKING))
     assert "resume" in export_rankings(again).splitlines()[0]
+
+
+# -- ranking ahead of the click ----------------------------------------------------------------
+
+def test_ranking_ahead_leaves_the_click_a_cached_re_rank_with_the_same_result(
+        tmp_path: Path) -> None:
+    resumes = [Document("ann", "Spark pipelines and airflow"), Document("bo", "ICU nurse")]
+    jobs = [Document("data", "Data engineer\nRequirements:\n- Spark"), Document("care", "Nurse")]
+    plain = match(resumes, jobs, Embedder(WordEncoder(), Store(tmp_path / "plain.sqlite3")))
+    store = Store(tmp_path / "ahead.sqlite3")
+    rank_ahead(resumes, jobs, Embedder(WordEncoder(), store))
+
+    def load():  # noqa: ANN202
+        raise AssertionError("the click loaded the model although the work was done ahead")
+
+    clicked = Embedder(LazyEncoder("words", load), store)
+    result = match(resumes, jobs, clicked)
+    assert clicked.stats.misses == 0
+    pd.testing.assert_frame_equal(result.table, plain.table)
+
+
+def test_ranking_ahead_with_one_side_embeds_that_side(tmp_path: Path) -> None:
+    store = Store(tmp_path / "s.sqlite3")
+    resumes = [Document("ann", "Spark pipelines and airflow")]
+    rank_ahead(resumes, [], Embedder(WordEncoder(), store))
+    again = Embedder(WordEncoder(), store)
+    [embedded] = again.embed(resumes, passages=True)
+    assert again.stats.misses == 0 and embedded.passage_vectors is not None
