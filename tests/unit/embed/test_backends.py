@@ -24,6 +24,7 @@ from resumatch.embed.embedding import DEFAULT_CHUNKING, Embedder
 from resumatch.embed.registry import ModelRegistry, ModelVersion
 from resumatch.ingest.documents import read_files
 from resumatch.pipeline import load_encoder, match
+from resumatch.rank.acceptance import MAX_FIT_MAE
 from resumatch.store import Store
 
 
@@ -39,7 +40,10 @@ def fake_export(version: ModelVersion, backend: str, data_dir: Path, graph: byte
     file_name = f"onnx/model_{backend.replace('-', '_')}.onnx"
     (directory / "onnx").mkdir()
     (directory / file_name).write_bytes(graph)
-    (directory / backends.MANIFEST).write_text(json.dumps({"file_name": file_name}))
+    manifest = {"file_name": file_name}
+    if backend in backends.EXPORT_RECIPES:  # made the current way, so it is used as is
+        manifest["recipe"] = backends.EXPORT_RECIPES[backend]
+    (directory / backends.MANIFEST).write_text(json.dumps(manifest))
     return directory
 
 
@@ -123,7 +127,7 @@ def test_auto_falls_back_to_torch_when_no_backend_can_be_built(
 
     assert status.serving == "torch" and status.label() == "torch (auto)"
     assert "boom" in status.fallback  # shown once in the UI
-    assert any("openvino-int8" in note for note in notes)  # the slow first use says why
+    assert any("onnx-int8" in note for note in notes)  # the slow first use says why
     assert [c.backend for c in status.decision.checks if c.error] == list(
         backends.AUTO_CANDIDATES)
 
@@ -169,8 +173,7 @@ def test_the_side_by_side_timing_decides_not_the_timing_during_each_check(
         base_version, data_dir, monkeypatch: pytest.MonkeyPatch) -> None:
     # Each check timed its backend once, minutes apart: a busy spell while openvino was
     # checked made onnx look faster. Timed again in turn, openvino wins.
-    checks = {"openvino-int8": BackendCheck("openvino-int8", False, 0.97, 0.9, 0.6, 0.5, 40.0),
-              "openvino": BackendCheck("openvino", True, 1, 1, 1, 1, 8.0),
+    checks = {"openvino": BackendCheck("openvino", True, 1, 1, 1, 1, 8.0),
               "onnx-int8": BackendCheck("onnx-int8", False, 0.97, 0.9, 0.6, 0.5, 30.0),
               "onnx": BackendCheck("onnx", True, 1, 1, 1, 1, 12.0)}
     monkeypatch.setattr(backends, "load_backend",
@@ -189,9 +192,36 @@ def test_the_side_by_side_timing_decides_not_the_timing_during_each_check(
 
     assert decision.chosen == "openvino" and list(loaded) == ["openvino"]
     speeds = {c.backend: c.chunks_per_s for c in decision.checks}
-    assert speeds == {"torch": 10.0, "openvino-int8": 40.0, "openvino": 26.0,
+    assert speeds == {"torch": 10.0, "openvino": 26.0,
                       "onnx-int8": 30.0, "onnx": 18.0}  # rejected ones keep their timing
-    assert notes[-1] == "5/6 timing the encoders that passed, side by side"
+    assert notes[-1] == "4/5 timing the encoders that passed, side by side"
+
+
+def test_auto_never_tries_a_recipe_that_failed_the_ndcg_bar() -> None:
+    # openvino-int8 (static, every MatMul) changed nDCG@10 by more than issue 14's 0.005
+    # on the dev harness; auto's own check cannot measure nDCG, so it must not try it.
+    assert "openvino-int8" not in backends.AUTO_CANDIDATES
+    assert backends.EXPORT_RECIPES["onnx-int8"] == "ffn-dynamic"
+
+
+def test_an_export_made_by_an_older_recipe_is_made_again(
+        base_version, data_dir, monkeypatch: pytest.MonkeyPatch) -> None:
+    made: list[str] = []
+
+    def export(version, backend, data_dir, out, progress):  # noqa: ANN001, ANN202
+        made.append(backend)
+        out.mkdir(parents=True)
+        return {"file_name": "onnx/model.onnx"}
+
+    monkeypatch.setattr(backends, "_export", export)
+    old = backends.export_dir(data_dir, base_version.id, "onnx-int8")
+    old.mkdir(parents=True)
+    (old / backends.MANIFEST).write_text('{"backend": "onnx-int8"}')  # no recipe: before
+    target = backends.ensure_export(base_version, "onnx-int8", data_dir)
+    assert made == ["onnx-int8"]
+    assert backends.read_manifest(target)["recipe"] == "ffn-dynamic"
+    backends.ensure_export(base_version, "onnx-int8", data_dir)  # current now: kept
+    assert made == ["onnx-int8"]
 
 
 def test_timed_in_turn_times_every_encoder_each_round() -> None:
@@ -249,9 +279,16 @@ def test_onnx_and_torch_rank_the_samples_alike(exported, base_encoder,
     assert int8.model_id == "base@onnx-int8"
     int8_result = match(resumes, jobs, Embedder(int8, None, DEFAULT_CHUNKING))
     for job in torch_result.job_names:
-        ours = int8_result.table[int8_result.table["job"] == job]["resume"].tolist()
-        theirs = torch_result.table[torch_result.table["job"] == job]["resume"].tolist()
-        assert ours[:3] == theirs[:3], job
+        ours = int8_result.table[int8_result.table["job"] == job]
+        theirs = torch_result.table[torch_result.table["job"] == job]
+        fits = dict(zip(theirs["resume"], theirs["fit"], strict=True))
+        # Issue 14: exact top-k identity measures near-tie noise, not harm. The top 3 hold
+        # the same candidates in the same order, except that two whose torch fits differ
+        # by less than the fit bar (2 points) may swap: e.g. for the HR job, the
+        # accountant (fit 11.1) and the career changer (10.4), neither a match.
+        assert set(ours["resume"][:3]) <= set(theirs["resume"][:4]), job
+        for mine, reference in zip(ours["resume"][:3], theirs["resume"][:3], strict=True):
+            assert mine == reference or abs(fits[mine] - fits[reference]) < MAX_FIT_MAE, job
     cosines = [float(a.vector @ b.vector)
                for a, b in zip(int8_result.resumes, torch_result.resumes, strict=True)]
     assert min(cosines) > 0.98
