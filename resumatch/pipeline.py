@@ -172,6 +172,15 @@ class MatchResult:
         return self.jobs[self.job_names.index(name)]
 
 
+def _pinned(embedder: Embedder) -> Embedder:
+    """``embedder`` on the backend serving now (``ServingEncoder.current``), so its cache
+    keys and vectors stay the same while it is used, even if ``auto`` switches meanwhile."""
+    current = getattr(embedder.encoder, "current", None)
+    if callable(current):
+        return dataclasses.replace(embedder, encoder=current())
+    return embedder
+
+
 def match(resumes: Sequence[Document], jobs: Sequence[Document], embedder: Embedder,
           progress: Progress | None = None,
           marks: dict[str, dict[str, str]] | None = None) -> MatchResult:
@@ -194,9 +203,7 @@ def match(resumes: Sequence[Document], jobs: Sequence[Document], embedder: Embed
     prepare = getattr(embedder.encoder, "prepare", None)
     if callable(prepare):  # a first use exports and checks backends: say so meanwhile
         prepare(None if progress is None else lambda done, of, note: progress(0, total, note))
-    current = getattr(embedder.encoder, "current", None)
-    if callable(current):  # one backend for the whole ranking, even if auto switches now
-        embedder = dataclasses.replace(embedder, encoder=current())
+    embedder = _pinned(embedder)  # one backend for the whole ranking, even if auto switches
     resume_emb = embedder.embed(list(resumes), scaled(0, len(resumes)), passages=True)
     job_emb = embedder.embed(list(jobs), scaled(len(resumes), len(jobs)))
     if marks is None and embedder.store is not None:
@@ -237,9 +244,7 @@ def rank_ahead(resumes: Sequence[Document], jobs: Sequence[Document], embedder: 
     if resumes and jobs:
         match(resumes, jobs, embedder, progress)
         return
-    current = getattr(embedder.encoder, "current", None)
-    if callable(current):
-        embedder = dataclasses.replace(embedder, encoder=current())
+    embedder = _pinned(embedder)
     if resumes:
         embedder.embed(list(resumes), progress, passages=True)
     if jobs:

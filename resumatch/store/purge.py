@@ -129,19 +129,22 @@ POOL_VERSION_KEY = "pool.version"  # resumatch.pool.changes.POOL_VERSION_KEY
 ERASURE_VERSION_KEY = "erasure.version"
 
 
+def _new_token(conn: Any, key: str) -> None:
+    """A new random value for the setting ``key``, inside the caller's transaction."""
+    conn.execute("INSERT INTO settings (key, value) VALUES (?, ?)"
+                 " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                 (key, uuid.uuid4().hex))
+
+
 def _bump_pool_version(conn: Any) -> None:
     """A new pool version, so every process reloads its in-memory pool (no import of
     ``resumatch.pool``: the store sits below it)."""
-    conn.execute("INSERT INTO settings (key, value) VALUES (?, ?)"
-                 " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                 (POOL_VERSION_KEY, uuid.uuid4().hex))
+    _new_token(conn, POOL_VERSION_KEY)
 
 
 def _bump_erasure_version(conn: Any) -> None:
     """A new erasure token (see ``ERASURE_VERSION_KEY``)."""
-    conn.execute("INSERT INTO settings (key, value) VALUES (?, ?)"
-                 " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                 (ERASURE_VERSION_KEY, uuid.uuid4().hex))
+    _new_token(conn, ERASURE_VERSION_KEY)
 
 
 @dataclass(frozen=True)
