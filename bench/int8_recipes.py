@@ -58,13 +58,6 @@ DATA = ROOT.parent / "shared" / "data"
 MODEL_FILE = "onnx/model_recipe.onnx"
 
 
-def _matmuls(onnx_file: Path) -> list[str]:
-    import onnx
-
-    graph = onnx.load(str(onnx_file), load_external_data=False).graph
-    return [n.name for n in graph.node if n.op_type == "MatMul"]
-
-
 def _optimum(fp32_dir: Path, target: Path, **options) -> None:  # noqa: ANN003
     """optimum's dynamic int8 preset for this CPU (``backends.quantization_target``: per
     channel, symmetric uint8 weights), as the product's ``onnx-int8`` export uses it."""
@@ -111,7 +104,7 @@ def recipes(fp32_dir: Path) -> dict[str, Callable[[Path], None]]:
     """Recipe name -> function writing that recipe's ONNX file (``ffn`` is the product's
     own export, loaded separately)."""
     fp32 = fp32_dir / backends.FP32_FILES["onnx"]
-    names = _matmuls(fp32)
+    names = backends.matmul_nodes(fp32)
     ffn2 = [n for n in backends.feed_forward_nodes(fp32) if "/intermediate/" not in n]
     layers = sorted({n.split("/")[2] for n in names if n.startswith("/encoder/layer.")})
     first, last = layers[0], layers[-1]

@@ -68,18 +68,17 @@ with right:
         job_pasted = inputs.paste_boxes("job", "Job")
     opening_docs = pool_match.saved_openings()
 
-st.caption(inputs.ready_line(
-    inputs.count_inputs(resume_files, resume_pasted, samples[0]),
-    inputs.count_inputs(job_files, job_pasted, samples[1] + opening_docs)))
-inputs_key = ahead.inputs_key(resume_files, resume_pasted, samples[0], job_files, job_pasted,
-                              samples[1] + opening_docs, blind_on, cache.active_version().id)
+# Each side's sources: uploaded files, pasted texts, sample (and opening) documents.
+sides = ((resume_files, resume_pasted, samples[0]),
+         (job_files, job_pasted, samples[1] + opening_docs))
+st.caption(inputs.ready_line(*(inputs.count_inputs(*side) for side in sides)))
+inputs_key = ahead.inputs_key(*sides[0], *sides[1], blind_on, cache.active_version().id)
 
 
 def read_both() -> tuple[inputs.Collected, inputs.Collected]:
-    return (inputs.read_side(resume_files, resume_pasted, samples[0],
-                             settings.max_upload_bytes, settings.max_files),
-            inputs.read_side(job_files, job_pasted, samples[1] + opening_docs,
-                             settings.max_upload_bytes, settings.max_files))
+    resumes, jobs = (inputs.read_side(*side, settings.max_upload_bytes, settings.max_files)
+                     for side in sides)
+    return resumes, jobs
 
 
 if st.button("Rank candidates", type="primary") or st.session_state.pop("rank_now", False):
@@ -88,10 +87,8 @@ if st.button("Rank candidates", type="primary") or st.session_state.pop("rank_no
     if done_ahead is not None:
         resumes, jobs = done_ahead
     else:
-        resumes = inputs.collect(resume_files, resume_pasted, samples[0],
-                                 settings.max_upload_bytes, settings.max_files)
-        jobs = inputs.collect(job_files, job_pasted, samples[1] + opening_docs,
-                              settings.max_upload_bytes, settings.max_files)
+        resumes, jobs = (inputs.collect(*side, settings.max_upload_bytes, settings.max_files)
+                         for side in sides)
     st.session_state["read_problems"] = [str(e) for e in resumes.errors + jobs.errors]
     st.session_state["read_notes"] = resumes.notes + jobs.notes
     st.session_state.pop(RESULT_KEY, None)

@@ -229,6 +229,14 @@ def _current(manifest: dict[str, Any] | None, backend: str) -> bool:
     return manifest is not None and manifest.get("recipe") == EXPORT_RECIPES.get(backend)
 
 
+def matmul_nodes(onnx_file: Path) -> list[str]:
+    """Names of every MatMul node of an ONNX graph, in graph order (weights not loaded)."""
+    import onnx
+
+    graph = onnx.load(str(onnx_file), load_external_data=False).graph
+    return [n.name for n in graph.node if n.op_type == "MatMul"]
+
+
 def feed_forward_nodes(onnx_file: Path) -> list[str]:
     """Names of the feed-forward MatMul nodes of a BERT-style ONNX graph (both dense
     layers of every encoder layer), the ones the ``onnx-int8`` recipe quantizes.
@@ -236,11 +244,8 @@ def feed_forward_nodes(onnx_file: Path) -> list[str]:
     Raises:
         BackendError: none found (another architecture: no int8 recipe for it).
     """
-    import onnx
-
-    graph = onnx.load(str(onnx_file), load_external_data=False).graph
-    nodes = [n.name for n in graph.node if n.op_type == "MatMul"
-             and any(part in n.name for part in FFN_NODE_PARTS) and "/attention/" not in n.name]
+    nodes = [name for name in matmul_nodes(onnx_file)
+             if any(part in name for part in FFN_NODE_PARTS) and "/attention/" not in name]
     if not nodes:
         raise BackendError(f"{onnx_file.name}: no feed-forward MatMul nodes to quantize")
     return nodes
