@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import access, cache
+from ui import access, cache, streamlit_fixes
+
+# Before any upload: Streamlit can drop the answer to an upload request (see the module).
+streamlit_fixes.keep_file_urls_responses()
 
 st.set_page_config(page_title="resumatch", page_icon=":material/compare_arrows:", layout="wide")
 
