@@ -188,8 +188,7 @@ def cold_run(resumes: list[Path], jobs: list[Path], workdir: Path, models_dir: P
 
         start = time.perf_counter()
         for key, files in (("resume_files", resumes), ("job_files", jobs)):
-            # One uploader after the other: files set during the first upload's rerun
-            # can be dropped (as in tests/e2e/test_match_flow.py).
+            # One uploader after the other, as a recruiter does.
             upload(page, key, files)
         ready_to_rank(page, len(resumes), len(jobs))  # the server has every upload
         upload_s = time.perf_counter() - start

@@ -58,27 +58,20 @@ def open_admin_page(page, timeout_ms: int = 60_000) -> None:
         timeout=timeout_ms)
 
 
-def upload(page, key: str, files: list, attempts: int = 3, timeout_ms: int = 60_000) -> None:
-    """Give the file uploader with widget key ``key`` these ``files`` and wait for a chip
-    per file. Files set while the server is busy with an earlier run can be dropped
-    without a trace (seen with 50 resumes, then the job files: no chip ever appeared), so
-    when no chip appears the files are set again, as a person would drop them again; a
-    partial upload is waited for, never sent twice. Raises AssertionError after
-    ``attempts``."""
+def upload(page, key: str, files: list, timeout_ms: int = 60_000) -> None:
+    """Give the file uploader with widget key ``key`` these ``files`` (paths or Playwright
+    file payloads) once, and wait for a chip per file and the run that sees them.
+
+    No resend: Streamlit used to drop the answer to the browser's upload request when a
+    run started just then (no chip, ever), and ``ui/streamlit_fixes.py`` now keeps it, so
+    a lost upload fails here as the product bug it would be."""
     from playwright.sync_api import expect
 
-    chips = page.locator(f".st-key-{key}").get_by_test_id("stFileChip")
-    for attempt in range(attempts):
-        wait_for_app(page, timeout_ms)
-        page.locator(f".st-key-{key}:not([data-stale='true']) input[type='file']"
-                     ).set_input_files(files)
-        try:
-            expect(chips).not_to_have_count(0, timeout=timeout_ms // 2)
-            break
-        except AssertionError:
-            if attempt == attempts - 1:
-                raise
-    expect(chips).to_have_count(len(files), timeout=timeout_ms)
+    wait_for_app(page, timeout_ms)
+    page.locator(f".st-key-{key}:not([data-stale='true']) input[type='file']"
+                 ).set_input_files(files)
+    expect(page.locator(f".st-key-{key}").get_by_test_id("stFileChip")).to_have_count(
+        len(files), timeout=timeout_ms)
     wait_for_app(page, timeout_ms)
 
 

@@ -82,8 +82,9 @@ def test_upload_rank_inspect_and_download(app_server, page: Page, tmp_path: Path
     expect(page.get_by_role("button", name="Rank candidates")).to_be_visible(timeout=60_000)
     wait_idle(page)
 
-    # Upload through the file choosers of the two uploaders, one after the other: files
-    # set while the rerun of the first upload is under way can be dropped.
+    # Upload through the file choosers of the two uploaders, one after the other, with no
+    # resend. The job files arrive while the resumes' run starts: Streamlit dropped the
+    # answer to their upload request then (a CI failure) until ui/streamlit_fixes.py.
     page.locator(".st-key-resume_files input[type='file']").set_input_files(resumes)
     expect(page.locator(".st-key-resume_files").get_by_test_id("stFileChip")).to_have_count(
         3, timeout=30_000)

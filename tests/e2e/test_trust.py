@@ -12,7 +12,7 @@ import json
 import time
 
 import pytest
-from e2e_support import ready_to_rank, wait_for_app
+from e2e_support import ready_to_rank, upload, wait_for_app
 from playwright.sync_api import Browser, Page, expect
 
 from resumatch.store import Store
@@ -26,22 +26,6 @@ JOB = {"name": "python_job.txt", "mimeType": "text/plain",
 
 def text_file(name: str, text: str) -> dict:
     return {"name": name, "mimeType": "text/plain", "buffer": text.encode("utf-8")}
-
-
-def upload(page: Page, key: str, files: list[dict], attempts: int = 3) -> None:
-    """Set the files of an uploader and wait for their chips; a busy server can drop files
-    set while it reruns for an earlier upload, so try again (the chips say when)."""
-    chips = page.locator(f".st-key-{key}").get_by_test_id("stFileChip")
-    for attempt in range(attempts):
-        wait_for_app(page)
-        page.locator(f".st-key-{key} input[type='file']").set_input_files(files)
-        try:
-            expect(chips).to_have_count(len(files), timeout=20_000)
-            break
-        except AssertionError:
-            if attempt == attempts - 1:
-                raise
-    wait_for_app(page)
 
 
 def wait_for_results(page: Page, n_resumes: int, n_jobs: int = 1) -> None:
