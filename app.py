@@ -7,7 +7,7 @@ import streamlit as st
 from ui import access, cache, streamlit_fixes
 
 # Before any upload: Streamlit can drop the answer to an upload request (see the module).
-streamlit_fixes.keep_file_urls_responses()
+streamlit_fixes.keep_request_answers()
 
 st.set_page_config(page_title="resumatch", page_icon=":material/compare_arrows:", layout="wide")
 

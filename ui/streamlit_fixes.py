@@ -11,8 +11,11 @@ starts at such a moment whenever the files arrive just as the run for an earlier
 or click begins, and more often on a busy machine. We saw it in CI as a job upload that
 never showed a chip, right after the resume upload's run.
 
-The fix keeps ``file_urls_response`` messages across that clear. They answer a request
-by its id and belong to no script run, so no run can make them stale.
+The fix keeps such answers across that clear. They answer a browser request and belong
+to no script run, so no run can make them stale. Two more answers share the flaw and are
+kept for the same reason: ``heartbeat_ack`` (a host that sends heartbeats reconnects the
+app when an ack goes missing) and ``backend_operation_response`` (lazy dataframe chunks;
+the browser ignores an answer to a request it no longer has).
 """
 
 from __future__ import annotations
@@ -20,12 +23,13 @@ from __future__ import annotations
 from streamlit.runtime.forward_msg_queue import ForwardMsgQueue
 
 #: ForwardMsg types that answer a browser request; a new script run must not drop them.
-RESPONSE_TYPES = frozenset({"file_urls_response"})
+RESPONSE_TYPES = frozenset({"file_urls_response", "heartbeat_ack",
+                            "backend_operation_response"})
 
 _PATCHED = "_resumatch_keeps_responses"
 
 
-def keep_file_urls_responses() -> None:
+def keep_request_answers() -> None:
     """Make ``ForwardMsgQueue.clear(retain_lifecycle_msgs=True)`` keep the queued
     messages in :data:`RESPONSE_TYPES` (after the lifecycle messages it keeps). Clearing
     with ``retain_lifecycle_msgs=False`` (the queue being sent, or a session ending)

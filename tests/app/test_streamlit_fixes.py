@@ -5,7 +5,7 @@ from __future__ import annotations
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.runtime.forward_msg_queue import ForwardMsgQueue
 
-from ui.streamlit_fixes import keep_file_urls_responses
+from ui.streamlit_fixes import keep_request_answers
 
 
 def _urls_response(request_id: str) -> ForwardMsg:
@@ -19,8 +19,8 @@ def _types(queue: ForwardMsgQueue) -> list[str]:
 
 
 def test_a_new_run_keeps_the_answer_to_an_upload_request() -> None:
-    keep_file_urls_responses()
-    keep_file_urls_responses()  # idempotent: app.py calls it on every run
+    keep_request_answers()
+    keep_request_answers()  # idempotent: app.py calls it on every run
     queue = ForwardMsgQueue()
     queue.enqueue(_urls_response("r1"))
     finished = ForwardMsg()
@@ -35,8 +35,18 @@ def test_a_new_run_keeps_the_answer_to_an_upload_request() -> None:
     assert "script_finished" in _types(queue)  # Streamlit's own lifecycle rule still holds
 
 
+def test_a_new_run_keeps_a_heartbeat_ack() -> None:
+    keep_request_answers()
+    queue = ForwardMsgQueue()
+    ack = ForwardMsg()
+    ack.heartbeat_ack = True
+    queue.enqueue(ack)
+    queue.clear(retain_lifecycle_msgs=True)
+    assert _types(queue) == ["heartbeat_ack"]
+
+
 def test_sending_or_closing_still_empties_the_queue() -> None:
-    keep_file_urls_responses()
+    keep_request_answers()
     queue = ForwardMsgQueue()
     queue.enqueue(_urls_response("r2"))
     assert [m.file_urls_response.response_id for m in queue.flush()] == ["r2"]
