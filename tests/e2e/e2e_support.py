@@ -52,10 +52,33 @@ def sign_in(page, password: str = ADMIN_PASSWORD, attempts: int = 3,
                 raise
 
 
-def open_admin_page(page, timeout_ms: int = 60_000) -> None:
-    """After :func:`sign_in`: follow the sidebar's "Open the admin page" link."""
-    page.get_by_test_id("stSidebar").get_by_role("link", name="Open the admin page").click(
-        timeout=timeout_ms)
+def open_admin_page(page, timeout_ms: int = 60_000, attempts: int = 3) -> None:
+    """After :func:`sign_in`: follow the sidebar's "Open the admin page" link.
+
+    In 2 of about 6 clean-clone runs of ``test_two_servers``, "Lock admin" was shown but
+    the link beside it (drawn by the same run) never appeared; the cause is not known.
+    When the link is missing, this reruns the page from the navigation menu (the session
+    and its sign-in are kept; a lost sign-in is redone) and tries again, printing what
+    the sidebar showed. Raises Playwright's TimeoutError after ``attempts``."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    sidebar = page.get_by_test_id("stSidebar")
+    link = sidebar.get_by_role("link", name="Open the admin page")
+    for attempt in range(attempts):
+        try:
+            link.click(timeout=timeout_ms)
+            return
+        except PlaywrightTimeout:
+            shown = sidebar.inner_text(timeout=timeout_ms) if sidebar.count() else "(none)"
+            print(f"open_admin_page: no admin link (attempt {attempt + 1}); the sidebar "
+                  f"showed: {shown!r}")
+            if attempt == attempts - 1:
+                raise
+        wait_for_app(page, timeout_ms)
+        sidebar.get_by_test_id("stSidebarNav").get_by_role("link", name="Match").click(
+            timeout=timeout_ms)
+        wait_for_app(page, timeout_ms)
+        sign_in(page, timeout_ms=timeout_ms)  # returns at once while "Lock admin" shows
 
 
 def upload(page, key: str, files: list, timeout_ms: int = 60_000) -> None:
