@@ -55,8 +55,8 @@ def sign_in(page, password: str = ADMIN_PASSWORD, attempts: int = 3,
 def open_admin_page(page, timeout_ms: int = 60_000, attempts: int = 3) -> None:
     """After :func:`sign_in`: follow the sidebar's "Open the admin page" link.
 
-    In 2 of about 6 clean-clone runs of ``test_two_servers``, "Lock admin" was shown but
-    the link beside it (drawn by the same run) never appeared; the cause is not known.
+    In clean-clone runs of the suite, ``test_two_servers`` has twice shown "Lock admin"
+    while the admin link or menu entry never appeared; the cause is not known.
     When the link is missing, this reruns the page from the navigation menu (the session
     and its sign-in are kept; a lost sign-in is redone) and tries again, printing what
     the sidebar showed. Raises Playwright's TimeoutError after ``attempts``."""
