@@ -5,9 +5,10 @@ between the server queuing that answer and sending it; the browser then never up
 and shows no file chip (``ui/streamlit_fixes.py`` has the mechanism). This bench makes
 that moment frequent: ``bench/apps/upload_race_app.py`` starts a new run every few
 milliseconds. For each arm (Streamlit as shipped, then with ``keep_request_answers``) it
-starts the app with ``streamlit run`` on a free port, opens it ``--uploads`` times in
-headless Debian Chromium (Playwright), sets one small text file on the uploader each time
-and counts the uploads whose file chip did not appear within ``--wait-s`` seconds.
+starts the app on a free port (the browser tests' ``AppServer``), opens it ``--uploads``
+times in headless Debian Chromium (Playwright), sets one small text file on the uploader
+each time and counts the uploads whose file chip did not appear within ``--wait-s``
+seconds.
 
 Run: ``python bench/upload_race.py [--uploads 40]``. Prints one line per arm, then one
 JSON line. Both arms run in the same process, one after the other, on the same machine.
@@ -17,53 +18,32 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import socket
-import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = ROOT / "bench" / "apps" / "upload_race_app.py"
-CHROMIUM = "/usr/bin/chromium"
+for extra in (ROOT / "tests" / "e2e", ROOT):
+    if str(extra) not in sys.path:
+        sys.path.insert(0, str(extra))
 
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _wait_healthy(port: int, timeout_s: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2):
-                return
-        except OSError:
-            time.sleep(0.25)
-    raise RuntimeError(f"the race app did not start on port {port} within {timeout_s} s")
+from e2e_support import CHROMIUM, CHROMIUM_ARGS, AppServer  # noqa: E402
 
 
 def lost_uploads(fixed: bool, uploads: int, wait_s: float, browser, workdir: Path) -> int:
     """Start the race app (``fixed``: with the work-around) and return how many of
     ``uploads`` single-file uploads never showed a file chip within ``wait_s`` seconds."""
-    port = _free_port()
-    env = dict(os.environ, RESUMATCH_STREAMLIT_FIXES="1" if fixed else "0")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(APP), "--server.headless", "true",
-         "--server.port", str(port), "--browser.gatherUsageStats", "false"],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    data_dir = workdir / f"server_{int(fixed)}" / "data"
+    data_dir.parent.mkdir(parents=True)
+    server = AppServer(data_dir, {"RESUMATCH_STREAMLIT_FIXES": "1" if fixed else "0"},
+                       script=APP)
     lost = 0
     try:
-        _wait_healthy(port)
         for i in range(uploads):
             page = browser.new_page()
             try:
-                page.goto(f"http://127.0.0.1:{port}/")
+                page.goto(server.url)
                 file_input = page.get_by_test_id("stFileUploaderDropzoneInput")
                 file_input.wait_for(state="attached", timeout=60_000)
                 document = workdir / f"resume_{int(fixed)}_{i}.txt"
@@ -76,8 +56,7 @@ def lost_uploads(fixed: bool, uploads: int, wait_s: float, browser, workdir: Pat
             finally:
                 page.close()
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        server.stop()
     return lost
 
 
@@ -91,8 +70,7 @@ def main() -> None:
 
     result: dict[str, object] = {"uploads_per_arm": args.uploads, "wait_s": args.wait_s}
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM,
-                                             args=["--no-sandbox", "--disable-gpu"])
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         for arm, fixed in (("streamlit_as_shipped", False), ("with_fix", True)):
             lost = lost_uploads(fixed, args.uploads, args.wait_s, browser, Path(tmp))
             print(f"{arm:22s} lost {lost} of {args.uploads} uploads", flush=True)

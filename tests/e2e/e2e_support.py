@@ -142,9 +142,11 @@ def _free_port() -> int:
 
 
 class AppServer:
-    """One `streamlit run app.py` process on a free port with its own data directory."""
+    """One `streamlit run app.py` process (or another ``script``) on a free port with its
+    own data directory."""
 
-    def __init__(self, data_dir: Path, env: dict[str, str] | None = None) -> None:
+    def __init__(self, data_dir: Path, env: dict[str, str] | None = None,
+                 script: Path = ROOT / "app.py") -> None:
         self.data_dir = data_dir
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -153,7 +155,7 @@ class AppServer:
                     **(env or {})}
         self.log = open(data_dir.parent / f"streamlit-{self.port}.log", "w")  # noqa: SIM115
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+            [sys.executable, "-m", "streamlit", "run", str(script),
              "--server.port", str(self.port), "--server.address", "127.0.0.1",
              "--server.headless", "true", "--browser.gatherUsageStats", "false"],
             cwd=ROOT, env=full_env, stdout=self.log, stderr=subprocess.STDOUT)
