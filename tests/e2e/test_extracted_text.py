@@ -19,8 +19,6 @@ def test_a_scanned_pdf_shows_its_ocr_text_and_mark(app_server, page: Page) -> No
     page.goto(app_server.url)
     expect(page.get_by_role("button", name="Rank candidates")).to_be_visible(timeout=60_000)
     wait_for_app(page)
-    # The shared helper sends files again when no chip appears (CI lost the job upload
-    # while the scan was being read by OCR in the background).
     upload(page, "resume_files", [SCAN_CASE / "r" / "hugo_petrakis_scan.pdf",
                                   SCAN_CASE / "r" / "rafael_duarte_kim.txt"])
     upload(page, "job_files", [SCAN_CASE / "j" / "platform_engineer.txt"])
